@@ -1,0 +1,222 @@
+"""`python -m ingest`: land Hub model metadata in the warehouse's raw layer."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from ingest import warehouse
+from ingest.errors import IngestError
+from ingest.hub import HubClient, RetryPolicy
+from ingest.loader import ApiRequest, land_api, land_file
+
+log = logging.getLogger("ingest")
+
+SORT_KEYS = ["trendingScore", "downloads", "likes", "createdAt", "lastModified"]
+DEFAULT_ENDPOINT = "https://huggingface.co"
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def utc_datetime(text: str) -> datetime:
+    """ISO 8601; a time without an offset is taken as UTC, since the Hub speaks UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 date-time (e.g. 2025-12-01T21:00:00Z)"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest",
+        description=(
+            "Land Hugging Face Hub model metadata (GET /api/models) in the DuckDB warehouse, "
+            "one snapshot per run. Without options it makes the seed notebook's single request: "
+            "the 1000 models trending now."
+        ),
+        epilog=(
+            "Exit codes: 0 landed (or already landed), 1 bad input or response, 2 bad usage, "
+            "3 warehouse in use by another process, 4 Hub unreachable or failing, "
+            "130 interrupted (rerun the same command to resume)."
+        ),
+    )
+    source = parser.add_argument_group("what to land")
+    source.add_argument(
+        "--from-file",
+        type=Path,
+        metavar="PATH",
+        help="land a saved response (a JSON array, or one object per line) without any network",
+    )
+    source.add_argument(
+        "--snapshot-at",
+        type=utc_datetime,
+        metavar="ISO8601",
+        help="when the response was captured (default: now, UTC; no offset means UTC)",
+    )
+    source.add_argument(
+        "--database",
+        metavar="PATH",
+        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {warehouse.DEFAULT_DATABASE})",
+    )
+
+    crawl = parser.add_argument_group("crawling the Hub")
+    crawl.add_argument(
+        "--endpoint",
+        default=os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT),
+        help="Hub base URL (default: $HF_ENDPOINT or %(default)s)",
+    )
+    crawl.add_argument("--all", action="store_true", help="follow every page (a full crawl)")
+    crawl.add_argument(
+        "--limit", type=positive_int, metavar="N", help="stop after N models, following pages"
+    )
+    crawl.add_argument(
+        "--page-size",
+        type=positive_int,
+        metavar="N",
+        help="models per request (the Hub caps it at 1000; default 1000 when paging)",
+    )
+    crawl.add_argument(
+        "--sort", choices=SORT_KEYS, help="sort key, always descending (Hub default: trendingScore)"
+    )
+    crawl.add_argument("--search", help="only models whose id contains this text")
+    crawl.add_argument("--author", help="only models of this user or organisation")
+    crawl.add_argument(
+        "--filter",
+        action="append",
+        metavar="TAG",
+        help="only models carrying this tag (repeatable: all must match)",
+    )
+    crawl.add_argument("--pipeline-tag", metavar="TASK", help="only models of this task")
+    crawl.add_argument(
+        "--expand",
+        action="append",
+        metavar="FIELD",
+        help="return only this property, plus id (repeatable; e.g. downloadsAllTime)",
+    )
+    crawl.add_argument("--full", action="store_true", help="ask for the full model objects")
+    crawl.add_argument(
+        "--restart", action="store_true", help="discard an unfinished crawl instead of resuming it"
+    )
+
+    network = parser.add_argument_group("network")
+    network.add_argument(
+        "--max-attempts",
+        type=positive_int,
+        default=RetryPolicy.attempts,
+        metavar="N",
+        help="tries per page before giving up (default: %(default)s)",
+    )
+    network.add_argument(
+        "--backoff",
+        type=float,
+        default=RetryPolicy.backoff_s,
+        metavar="SECONDS",
+        help="first retry delay, doubling each time (default: %(default)s)",
+    )
+    network.add_argument(
+        "--timeout",
+        type=float,
+        default=RetryPolicy.read_timeout_s,
+        metavar="SECONDS",
+        help="read timeout per request (default: %(default)s)",
+    )
+
+    logs = parser.add_mutually_exclusive_group()
+    logs.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    logs.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.expand and args.full:
+        parser.error("--expand cannot be combined with --full (the Hub refuses it)")
+    api_only = [
+        name
+        for name in ("all", "limit", "page_size", "sort", "search", "author", "filter",
+                     "pipeline_tag", "expand", "full", "restart")
+        if getattr(args, name)
+    ]
+    if args.from_file and api_only:
+        flags = ", ".join("--" + name.replace("_", "-") for name in api_only)
+        parser.error(f"--from-file lands a saved file; {flags} only apply to crawling the Hub")
+    return args
+
+
+def api_request(args: argparse.Namespace) -> ApiRequest:
+    follow = bool(args.all or args.limit)
+    params: dict[str, object] = {}
+    for key, value in (
+        ("search", args.search),
+        ("author", args.author),
+        ("filter", args.filter),
+        ("pipeline_tag", args.pipeline_tag),
+        ("sort", args.sort),
+        ("expand", args.expand),
+    ):
+        if value:
+            params[key] = value
+    if args.full:
+        params["full"] = "true"
+    page_size = args.page_size or (1000 if follow else None)
+    if args.limit and page_size:
+        page_size = min(page_size, args.limit)
+    if page_size:
+        params["limit"] = page_size
+    return ApiRequest(
+        endpoint=args.endpoint, params=params, follow_pages=follow, limit=args.limit
+    )
+
+
+def configure_logging(args: argparse.Namespace) -> None:
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
+    # urllib3 logs every retry and connection at debug/warning; ours say it once, better.
+    logging.getLogger("urllib3").setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    configure_logging(args)
+    database = warehouse.database_path(args.database)
+    snapshot_at = args.snapshot_at or warehouse.utc_now()
+    try:
+        if args.from_file:
+            summary = land_file(database, args.from_file, snapshot_at, args.snapshot_at is not None)
+        else:
+            policy = RetryPolicy(
+                attempts=args.max_attempts, backoff_s=args.backoff, read_timeout_s=args.timeout
+            )
+            client = HubClient(os.environ.get("HF_TOKEN") or None, policy)
+            summary = land_api(database, api_request(args), client, snapshot_at, args.restart)
+    except IngestError as exc:
+        log.error("%s", exc)
+        return exc.exit_code
+    except duckdb.Error as exc:
+        log.error("%s", warehouse.describe_duckdb_error(exc, f"warehouse {database}"))
+        return 1
+    except KeyboardInterrupt:
+        log.error("interrupted; what was landed is kept: rerun the same command to resume")
+        return 130
+    log.info("%s", summary.line())
+    return 0

@@ -1,0 +1,255 @@
+"""Land one snapshot: a saved response file, or one or many pages fetched from the Hub."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import duckdb
+import requests
+
+from ingest import warehouse
+from ingest.errors import IngestError
+from ingest.hub import HubClient
+from ingest.progress import CrawlProgress
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """What a crawl asks the Hub for; stored with the snapshot so marts can say what it sampled."""
+
+    endpoint: str
+    params: dict[str, Any]
+    follow_pages: bool
+    limit: int | None
+
+    @property
+    def url(self) -> str:
+        parts = urlsplit(self.endpoint.rstrip("/"))
+        # Credentials in an endpoint URL must never reach `source` or the logs.
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        return urlunsplit((parts.scheme, netloc, parts.path + "/api/models", "", ""))
+
+    @property
+    def first_url(self) -> str:
+        return requests.Request("GET", self.url, params=self.params).prepare().url or self.url
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "api", "url": self.url, **asdict(self), "endpoint": self.url}
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self.describe(), sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class Summary:
+    snapshot_id: str
+    models: int
+    pages: int
+    duplicates: int
+    rejected: int
+    retries: int
+    seconds: float
+    note: str = ""
+
+    def line(self) -> str:
+        text = (
+            f"snapshot {self.snapshot_id}: {self.models} models landed, {self.pages} page(s), "
+            f"{self.duplicates} duplicate(s) dropped, {self.rejected} rejected, "
+            f"{self.retries} retries, {self.seconds:.1f} s"
+        )
+        return f"{text} ({self.note})" if self.note else text
+
+
+def make_snapshot_id(snapshot_at: datetime, identity: str) -> str:
+    digest = hashlib.sha256(f"{identity}|{snapshot_at.isoformat()}".encode()).hexdigest()
+    return f"{snapshot_at:%Y%m%dT%H%M%SZ}-{digest[:8]}"
+
+
+def summarise(snapshot: dict[str, Any], started: float, note: str = "") -> Summary:
+    return Summary(
+        snapshot_id=snapshot["snapshot_id"],
+        models=snapshot["model_count"] or 0,
+        pages=snapshot["pages_landed"],
+        duplicates=snapshot["duplicate_count"] or 0,
+        rejected=snapshot["rejected_count"],
+        retries=snapshot["retry_count"],
+        seconds=time.monotonic() - started,
+        note=note,
+    )
+
+
+def check_input_file(path: Path) -> None:
+    if not path.exists():
+        raise IngestError(f"{path}: no such file")
+    if path.is_dir():
+        raise IngestError(f"{path}: is a directory, not a saved /api/models response")
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip()
+    if not head:
+        raise IngestError(f"{path}: file is empty")
+    if head[:1] == b"<":
+        raise IngestError(f"{path}: looks like HTML, not a JSON response from /api/models")
+    if head[:1] not in (b"[", b"{"):
+        raise IngestError(
+            f"{path}: not JSON (starts with {head[:20]!r}); expected a JSON array of model "
+            "objects or one object per line"
+        )
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def land_file(
+    database: Path, path: Path, snapshot_at: datetime, snapshot_at_given: bool
+) -> Summary:
+    """Land a saved response in one transaction; the same bytes landed twice land once."""
+    started = time.monotonic()
+    check_input_file(path)
+    source = str(path.resolve())
+    content_sha256 = file_sha256(path)
+    with warehouse.connect(database) as con:
+        where = "status = 'complete' and content_sha256 = ?"
+        params: list[Any] = [content_sha256]
+        if snapshot_at_given:
+            where += " and snapshot_at = ?"
+            params.append(snapshot_at)
+        existing = warehouse.find_snapshot(con, where, params)
+        if existing:
+            return summarise(
+                existing, started, f"already landed from {existing['source']}; nothing to do"
+            )
+        snapshot_id = make_snapshot_id(snapshot_at, content_sha256)
+        request = {"kind": "file", "path": source, "sha256": content_sha256}
+        try:
+            with warehouse.transaction(con):
+                warehouse.start_snapshot(
+                    con, snapshot_id, snapshot_at, source, request, content_sha256,
+                    content_sha256,
+                )
+                result = warehouse.land_page(con, snapshot_id, 1, path, next_url=None)
+                if result.landed == 0:
+                    raise IngestError(empty_file_message(con, path, snapshot_id, result.rejected))
+                snapshot = warehouse.publish_snapshot(con, snapshot_id)
+        except duckdb.Error as exc:
+            raise IngestError(warehouse.describe_duckdb_error(exc, str(path))) from None
+    return summarise(snapshot, started)
+
+
+def empty_file_message(
+    con: duckdb.DuckDBPyConnection, path: Path, snapshot_id: str, rejected: int
+) -> str:
+    if rejected == 0:
+        return f"{path}: holds no model objects (an empty array)"
+    reason, text = con.execute(
+        "select reason, raw_text from raw.hf_models_rejected where snapshot_id = ? limit 1",
+        [snapshot_id],
+    ).fetchone()
+    return (
+        f"{path}: holds no landable model objects; {rejected} rejected, e.g. {reason}: "
+        f"{text[:120]}"
+    )
+
+
+def land_api(
+    database: Path,
+    request: ApiRequest,
+    client: HubClient,
+    snapshot_at: datetime,
+    restart: bool = False,
+) -> Summary:
+    """Crawl page by page, committing each page with its resume point; publish at the end."""
+    started = time.monotonic()
+    fingerprint = request.fingerprint()
+    with warehouse.connect(database) as con:
+        unfinished = warehouse.find_snapshot(
+            con, "status = 'loading' and request_fingerprint = ?", [fingerprint]
+        )
+        if unfinished and restart:
+            log.info("discarding unfinished snapshot %s (--restart)", unfinished["snapshot_id"])
+            warehouse.discard_snapshot(con, unfinished["snapshot_id"])
+            unfinished = None
+        if unfinished:
+            snapshot_id = unfinished["snapshot_id"]
+            log.info(
+                "resuming snapshot %s at page %d (%d objects already landed)",
+                snapshot_id, unfinished["pages_landed"] + 1, unfinished["objects_served"],
+            )
+        else:
+            snapshot_id = make_snapshot_id(snapshot_at, fingerprint)
+            with warehouse.transaction(con):
+                warehouse.start_snapshot(
+                    con, snapshot_id, snapshot_at, request.url, request.describe(), fingerprint,
+                    first_url=request.first_url,
+                )
+        try:
+            crawl_pages(con, client, request, snapshot_id)
+        except BaseException:
+            state = warehouse.find_snapshot(con, "snapshot_id = ?", [snapshot_id])
+            if state and state["pages_landed"] == 0:
+                # Nothing landed: leave no unfinished snapshot behind to resume.
+                warehouse.discard_snapshot(con, snapshot_id)
+            raise
+        with warehouse.transaction(con):
+            snapshot = warehouse.publish_snapshot(con, snapshot_id)
+    return summarise(snapshot, started, "resumed" if unfinished else "")
+
+
+def crawl_pages(
+    con: duckdb.DuckDBPyConnection,
+    client: HubClient,
+    request: ApiRequest,
+    snapshot_id: str,
+) -> None:
+    """Fetch from the snapshot's resume point on; each page commits with the next resume point."""
+    state = warehouse.find_snapshot(con, "snapshot_id = ?", [snapshot_id])
+    assert state is not None
+    url, served = state["next_url"], state["objects_served"]
+    if url is None or (request.limit is not None and served >= request.limit):
+        return
+    with (
+        CrawlProgress(total=request.limit, done=served) as progress,
+        tempfile.TemporaryDirectory(prefix="hf-trends-") as spool,
+    ):
+        page_file = Path(spool) / "page.json"
+        for page in client.iter_pages(url, state["pages_landed"] + 1):
+            remaining = None if request.limit is None else request.limit - served
+            take = len(page.model_ids) if remaining is None else min(remaining, len(page.model_ids))
+            reached_end = not request.follow_pages or (remaining is not None and take >= remaining)
+            next_url = None if reached_end else page.next_url
+            page_file.write_bytes(page.body)
+            try:
+                with warehouse.transaction(con):
+                    result = warehouse.land_page(
+                        con, snapshot_id, page.number, page_file, next_url,
+                        retries=page.retries, max_objects=take,
+                    )
+            except duckdb.Error as exc:
+                raise IngestError(
+                    warehouse.describe_duckdb_error(exc, f"page {page.number} ({page.url})")
+                ) from None
+            if result.rejected:
+                log.warning(
+                    "page %d: %d object(s) rejected (see raw.hf_models_rejected)",
+                    page.number, result.rejected,
+                )
+            served += take
+            progress.advance(page.number, take)
+            os.remove(page_file)
+            if next_url is None:
+                return

@@ -1,0 +1,63 @@
+"""Crawl progress: a live bar on a terminal, a plain log line every few pages elsewhere."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from types import TracebackType
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+log = logging.getLogger(__name__)
+
+LOG_EVERY_PAGES = 50
+
+
+class CrawlProgress:
+    def __init__(self, total: int | None, done: int = 0) -> None:
+        self.total = total
+        self.done = done
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        if sys.stderr.isatty():
+            self.bar = Progress(
+                TextColumn("[bold]crawling[/] page {task.fields[page]}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} models/s"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self.task = self.bar.add_task("crawl", total=total, completed=done, page=0, rate="-")
+
+    def __enter__(self) -> CrawlProgress:
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.bar:
+            self.bar.stop()
+
+    def advance(self, page: int, models: int) -> None:
+        self.done += models
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = f"{self.done / elapsed:,.0f}"
+        if self.bar:
+            self.bar.update(self.task, completed=self.done, page=page, rate=rate)
+        elif page == 1 or page % LOG_EVERY_PAGES == 0:
+            log.info("page %d: %d models so far (%s models/s)", page, self.done, rate)

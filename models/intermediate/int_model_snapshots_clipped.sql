@@ -1,0 +1,36 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['model_id', 'snapshot_id'],
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+with
+
+observations as (
+
+    select * from {{ ref('int_model_snapshots_deduplicated') }}
+    {% if is_incremental() %}
+        -- Snapshots are immutable once landed: only new ones need parsing.
+        where snapshot_id not in (select distinct t.snapshot_id from {{ this }} as t)
+    {% endif %}
+
+),
+
+-- The seed clipped counts at 0; a negative count is an API glitch, not a value. The flags keep
+-- the anomaly visible to the warn-level tests instead of clipping it away silently.
+final as (
+
+    select
+        * exclude (downloads, likes, trending_score),
+        case when downloads < 0 then 0 else downloads end as downloads,
+        case when likes < 0 then 0 else likes end as likes,
+        case when trending_score < 0 then 0 else trending_score end as trending_score,
+        coalesce(downloads < 0 or likes < 0 or trending_score < 0, false) as was_clipped,
+    from observations
+
+)
+
+select * from final

@@ -1,0 +1,64 @@
+with
+
+models as (
+
+    select * from {{ ref('int_models_deduplicated') }}
+
+),
+
+pipeline_tags as (
+
+    select * from {{ ref('pipeline_tags') }}
+
+),
+
+modalities as (
+
+    select * from {{ ref('modalities') }}
+
+),
+
+-- A category the taxonomy does not know yet is "unknown", never dropped; a warn-level test on
+-- the seed's relationship says which tags to add.
+with_modality as (
+
+    select
+        models.*,
+        case
+            when models.category is null then null
+            else coalesce(pipeline_tags.modality, 'unknown')
+        end as modality,
+    from models
+    left join pipeline_tags on models.category = pipeline_tags.pipeline_tag
+
+),
+
+final as (
+
+    select
+        with_modality.model_id,
+        with_modality.author,
+        with_modality.category,
+        with_modality.modality,
+        modalities.research_group,
+        with_modality.library_name,
+        with_modality.created_at,
+        case
+            when not with_modality.is_created_at_placeholder then with_modality.release_year
+        end as release_year,
+        coalesce(with_modality.is_created_at_placeholder, false) as is_created_at_placeholder,
+        with_modality.downloads,
+        with_modality.likes,
+        with_modality.trending_score,
+        with_modality.is_private,
+        with_modality.tags,
+        with_modality.first_seen_at,
+        with_modality.last_seen_at,
+        with_modality.snapshot_count,
+        with_modality.snapshot_id as last_snapshot_id,
+    from with_modality
+    left join modalities on with_modality.modality = modalities.modality
+
+)
+
+select * from final

@@ -1,0 +1,65 @@
+with
+
+snapshots as (
+
+    select * from {{ ref('stg_hf__snapshots') }}
+    where is_complete
+
+),
+
+-- Says what each snapshot sampled, so every chart can caption its population honestly: the
+-- seed's single request is the 1000 models trending that day, not the Hub.
+described as (
+
+    select
+        *,
+        is_paginated and model_limit is null and search_filter is null
+        and author_filter is null and pipeline_tag_filter is null and tag_filters is null
+        as is_full_catalogue,
+        case sort_key
+            when 'downloads' then 'most downloaded'
+            when 'likes' then 'most liked'
+            when 'createdAt' then 'newest'
+            when 'lastModified' then 'most recently updated'
+            else 'trending'
+        end as sort_label,
+    from snapshots
+
+),
+
+final as (
+
+    select
+        snapshot_id,
+        snapshot_at,
+        source_kind,
+        source,
+        sort_key,
+        search_filter,
+        author_filter,
+        pipeline_tag_filter,
+        tag_filters::varchar as tag_filters,
+        is_paginated,
+        model_limit,
+        coalesce(is_full_catalogue, false) as is_full_catalogue,
+        model_count,
+        duplicate_count,
+        rejected_count,
+        case
+            when source_kind = 'file'
+                then format('{:,} models from {}', model_count, parse_filename(source))
+            when is_full_catalogue
+                then format('full Hub catalogue ({:,} models)', model_count)
+            else format('{:,} {} models', model_count, sort_label)
+                || case
+                    when search_filter is not null or author_filter is not null
+                        or pipeline_tag_filter is not null or tag_filters is not null
+                        then ' (filtered)'
+                    else ''
+                end
+        end || ' on ' || strftime(snapshot_at, '%Y-%m-%d') as sample_description,
+    from described
+
+)
+
+select * from final

@@ -1,0 +1,47 @@
+with
+
+source as (
+
+    select * from {{ source('hf', 'snapshots') }}
+
+),
+
+renamed as (
+
+    select
+        snapshot_id,
+        timezone('UTC', snapshot_at) as snapshot_at,
+        source,
+        request ->> 'kind' as source_kind,
+        request ->> '$.params.sort' as sort_key,
+        request ->> '$.params.search' as search_filter,
+        request ->> '$.params.author' as author_filter,
+        request ->> '$.params.pipeline_tag' as pipeline_tag_filter,
+        request -> '$.params.filter' as tag_filters,
+        request -> '$.params.expand' as expanded_fields,
+        coalesce((request ->> '$.params.full')::boolean, false) as is_full_objects,
+        coalesce((request ->> 'follow_pages')::boolean, false) as is_paginated,
+        (request ->> 'limit')::bigint as model_limit,
+        (request ->> '$.params.limit')::bigint as page_size,
+        status,
+        status = 'complete' as is_complete,
+        timezone('UTC', started_at) as started_at,
+        timezone('UTC', completed_at) as completed_at,
+        pages_landed,
+        objects_served,
+        model_count,
+        duplicate_count,
+        rejected_count,
+        retry_count,
+
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final
