@@ -153,8 +153,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--expand cannot be combined with --full (the Hub refuses it)")
     api_only = [
         name
-        for name in ("all", "limit", "page_size", "sort", "search", "author", "filter",
-                     "pipeline_tag", "expand", "full", "restart")
+        for name in (
+            "all",
+            "limit",
+            "page_size",
+            "sort",
+            "search",
+            "author",
+            "filter",
+            "pipeline_tag",
+            "expand",
+            "full",
+            "restart",
+        )
         if getattr(args, name)
     ]
     if args.from_file and api_only:
@@ -183,9 +194,7 @@ def api_request(args: argparse.Namespace) -> ApiRequest:
         page_size = min(page_size, args.limit)
     if page_size:
         params["limit"] = page_size
-    return ApiRequest(
-        endpoint=args.endpoint, params=params, follow_pages=follow, limit=args.limit
-    )
+    return ApiRequest(endpoint=args.endpoint, params=params, follow_pages=follow, limit=args.limit)
 
 
 def configure_logging(args: argparse.Namespace) -> None:

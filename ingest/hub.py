@@ -96,7 +96,9 @@ class HubClient:
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_exponential_jitter(
-            initial=self.policy.backoff_s, max=self.policy.max_backoff_s, jitter=self.policy.backoff_s
+            initial=self.policy.backoff_s,
+            max=self.policy.max_backoff_s,
+            jitter=self.policy.backoff_s,
         )(state)
         exc = state.outcome.exception() if state.outcome else None
         hint = getattr(exc, "wait_hint_s", None)
@@ -126,7 +128,9 @@ class HubClient:
                         "with --from-file"
                     ) from None
                 reason = str(exc.args[0]) if exc.args else type(exc).__name__
-                raise TransientPageError(f"page {number}: connection failed ({reason[:160]})") from None
+                raise TransientPageError(
+                    f"page {number}: connection failed ({reason[:160]})"
+                ) from None
             if response.status_code in RETRY_STATUSES:
                 raise TransientPageError(
                     f"page {number} got HTTP {response.status_code}",
@@ -150,8 +154,7 @@ class HubClient:
             response, objects = retrying(attempt)
         except TransientPageError as exc:
             raise FetchError(
-                f"{exc} — gave up after {self.policy.attempts} attempts "
-                f"(request: {url})"
+                f"{exc} — gave up after {self.policy.attempts} attempts (request: {url})"
             ) from None
         return Page(
             number=number,
@@ -177,7 +180,7 @@ class HubClient:
             seen_urls.add(page.url)
             if page.next_url in seen_urls:
                 raise FetchError(
-                    f"page {number}'s Link rel=\"next\" points back to an earlier page "
+                    f'page {number}\'s Link rel="next" points back to an earlier page '
                     f"({page.next_url}); stopping instead of looping"
                 )
             previous_ids = page.model_ids

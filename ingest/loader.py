@@ -139,7 +139,12 @@ def land_file(
         try:
             with warehouse.transaction(con):
                 warehouse.start_snapshot(
-                    con, snapshot_id, snapshot_at, source, request, content_sha256,
+                    con,
+                    snapshot_id,
+                    snapshot_at,
+                    source,
+                    request,
+                    content_sha256,
                     content_sha256,
                 )
                 result = warehouse.land_page(con, snapshot_id, 1, path, next_url=None)
@@ -161,8 +166,7 @@ def empty_file_message(
         [snapshot_id],
     ).fetchone()
     return (
-        f"{path}: holds no landable model objects; {rejected} rejected, e.g. {reason}: "
-        f"{text[:120]}"
+        f"{path}: holds no landable model objects; {rejected} rejected, e.g. {reason}: {text[:120]}"
     )
 
 
@@ -188,13 +192,20 @@ def land_api(
             snapshot_id = unfinished["snapshot_id"]
             log.info(
                 "resuming snapshot %s at page %d (%d objects already landed)",
-                snapshot_id, unfinished["pages_landed"] + 1, unfinished["objects_served"],
+                snapshot_id,
+                unfinished["pages_landed"] + 1,
+                unfinished["objects_served"],
             )
         else:
             snapshot_id = make_snapshot_id(snapshot_at, fingerprint)
             with warehouse.transaction(con):
                 warehouse.start_snapshot(
-                    con, snapshot_id, snapshot_at, request.url, request.describe(), fingerprint,
+                    con,
+                    snapshot_id,
+                    snapshot_at,
+                    request.url,
+                    request.describe(),
+                    fingerprint,
                     first_url=request.first_url,
                 )
         try:
@@ -236,8 +247,13 @@ def crawl_pages(
             try:
                 with warehouse.transaction(con):
                     result = warehouse.land_page(
-                        con, snapshot_id, page.number, page_file, next_url,
-                        retries=page.retries, max_objects=take,
+                        con,
+                        snapshot_id,
+                        page.number,
+                        page_file,
+                        next_url,
+                        retries=page.retries,
+                        max_objects=take,
                     )
             except duckdb.Error as exc:
                 raise IngestError(
@@ -246,7 +262,8 @@ def crawl_pages(
             if result.rejected:
                 log.warning(
                     "page %d: %d object(s) rejected (see raw.hf_models_rejected)",
-                    page.number, result.rejected,
+                    page.number,
+                    result.rejected,
                 )
             served += take
             progress.advance(page.number, take)

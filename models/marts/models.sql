@@ -18,6 +18,12 @@ modalities as (
 
 ),
 
+tag_attributes as (
+
+    select * from {{ ref('int_model_tags_summarised') }}
+
+),
+
 -- A category the taxonomy does not know yet is "unknown", never dropped; a warn-level test on
 -- the seed's relationship says which tags to add.
 with_modality as (
@@ -42,6 +48,11 @@ final as (
         with_modality.modality,
         modalities.research_group,
         with_modality.library_name,
+        tag_attributes.license,
+        tag_attributes.base_model,
+        tag_attributes.base_model_relation,
+        coalesce(tag_attributes.arxiv_ids, []::varchar[]) as arxiv_ids,
+        coalesce(tag_attributes.languages, []::varchar[]) as languages,
         with_modality.created_at,
         case
             when not with_modality.is_created_at_placeholder then with_modality.release_year
@@ -58,6 +69,7 @@ final as (
         with_modality.snapshot_id as last_snapshot_id,
     from with_modality
     left join modalities on with_modality.modality = modalities.modality
+    left join tag_attributes on with_modality.model_id = tag_attributes.model_id
 
 )
 

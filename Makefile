@@ -1,0 +1,98 @@
+# hf-trends: `make run` is the main job, `make test` the whole suite. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_TRENDS_DB ?= warehouse/hf_trends.duckdb
+DBT := $(BIN)/dbt
+DBT_ARGS := --project-dir . --profiles-dir .
+PLOTS_OUT ?= plots/out
+CSV_OUT ?= warehouse/cleaned_model_data.csv
+# The recorded response the tests use; it lives beside the repo, never in it.
+FIXTURE ?= ../shared/data/hf_models_2025-12-01.json
+INGEST_ARGS ?=
+
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+
+$(RUNTIME): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	@touch $@
+
+$(DEV): $(RUNTIME)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: ingest build plots export ## Fetch from the Hub, build the warehouse, draw the figures, export the CSV
+
+.PHONY: ingest
+ingest: $(RUNTIME) ## Land one snapshot from the Hub (INGEST_ARGS="--all" for a full crawl)
+	$(BIN)/python -m ingest $(INGEST_ARGS)
+
+.PHONY: fixture
+fixture: $(RUNTIME) ## Land the recorded 2025-12-01 response instead of fetching
+	$(BIN)/python -m ingest --from-file $(FIXTURE) --snapshot-at 2025-12-01T21:00:00Z
+
+.PHONY: build
+build: $(RUNTIME) ## dbt build: models, seeds, data and unit tests
+	@# dbt would report a held lock as a long adapter traceback; say it in one line instead.
+	@$(BIN)/python -m ingest.lockcheck
+	$(DBT) build $(DBT_ARGS)
+
+.PHONY: plots
+plots: $(RUNTIME) ## Draw every figure and report.html from the marts into $(PLOTS_OUT)
+	$(BIN)/python -m plots --out $(PLOTS_OUT)
+
+.PHONY: export
+export: $(RUNTIME) ## Export the cleaned dataset (marts.models) as CSV, like the seed's step 7
+	$(BIN)/python -m plots.export --out $(CSV_OUT)
+
+.PHONY: test
+test: $(DEV) ## The whole suite: lint, pytest (loader, dbt build on the fixture, plots)
+	$(MAKE) --no-print-directory lint
+	$(BIN)/pytest
+
+.PHONY: lint
+lint: $(DEV) ## ruff for Python, sqlfluff for SQL (config in .sqlfluff)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint $(SQL_PATHS)
+
+# Marts first, so `select * from models` works by plain name; every layer is still reachable.
+SHELL_SEARCH_PATH := marts,staging,intermediate,raw,reference,main
+SHELL_INIT := SET search_path = '$(SHELL_SEARCH_PATH)'; SET TimeZone = 'UTC';
+DOCS_PORT ?= 8080
+SQL_PATHS := models macros tests/generic analyses
+
+.PHONY: shell
+shell: $(RUNTIME) ## DuckDB shell on the warehouse, read-only, marts first on the search path
+	@$(BIN)/python -m ingest.lockcheck --read-only
+	@$(BIN)/duckdb -readonly -cmd "$(SHELL_INIT)" "$$HF_TRENDS_DB"
+
+.PHONY: shell-rw
+shell-rw: $(RUNTIME) ## DuckDB shell that can write (blocks make build/ingest while open)
+	@$(BIN)/python -m ingest.lockcheck
+	@$(BIN)/duckdb -cmd "$(SHELL_INIT)" "$$HF_TRENDS_DB"
+
+.PHONY: docs
+docs: $(RUNTIME) ## dbt docs generate, then serve on http://127.0.0.1:8080 only (DOCS_PORT=...)
+	@$(BIN)/python -m ingest.lockcheck
+	$(DBT) docs generate $(DBT_ARGS)
+	$(DBT) docs serve $(DBT_ARGS) --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
+.PHONY: docs-static
+docs-static: $(RUNTIME) ## dbt docs as one self-contained file, target/static_index.html
+	@$(BIN)/python -m ingest.lockcheck
+	$(DBT) docs generate $(DBT_ARGS) --static
+
+.PHONY: clean
+clean: ## Remove the virtualenv, dbt's target/ and logs/, figures and the warehouse
+	rm -rf $(VENV) target logs dbt_packages $(PLOTS_OUT) warehouse/*.duckdb* $(CSV_OUT)

@@ -1,0 +1,60 @@
+"""`python -m ingest.lockcheck`: say plainly whether the warehouse can be opened, then exit.
+
+dbt reports DuckDB's lock conflict as a long adapter traceback; the Makefile runs this first
+so `make build` (and `make shell`) fail with the loader's one-line explanation instead.
+Exit codes match the loader's: 0 free, 1 missing or unreadable, 3 in use by another process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import duckdb
+
+from ingest import warehouse
+from ingest.errors import IngestError
+
+log = logging.getLogger("ingest.lockcheck")
+
+MISSING_HINT = "run make run (or make fixture build) first"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest.lockcheck",
+        description="Check that the warehouse exists and no other process holds its lock.",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="PATH",
+        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {warehouse.DEFAULT_DATABASE})",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="check for a reader (the shell): only a writer's lock is in the way",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    database = warehouse.database_path(args.database)
+    # Opening a missing file would create an empty warehouse that then looks valid but is not.
+    if not database.is_file():
+        log.error("warehouse %s does not exist: %s", database, MISSING_HINT)
+        return 1
+    try:
+        # The raw-layer DDL that a write connection runs is all `if not exists`: a no-op here.
+        with warehouse.connect(database, read_only=args.read_only):
+            pass
+    except IngestError as exc:
+        log.error("%s", exc)
+        return exc.exit_code
+    except duckdb.Error as exc:
+        log.error("%s", warehouse.describe_duckdb_error(exc, f"warehouse {database}"))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,115 @@
+with
+
+models as (
+
+    select
+        model_id,
+        category,
+        library_name,
+        tags,
+    from {{ ref('int_models_deduplicated') }}
+    where tags is not null
+
+),
+
+languages as (
+
+    select * from {{ ref('languages') }}
+
+),
+
+library_tags as (
+
+    select * from {{ ref('library_tags') }}
+
+),
+
+pipeline_tags as (
+
+    select * from {{ ref('pipeline_tags') }}
+
+),
+
+unnested as (
+
+    select
+        model_id,
+        category,
+        library_name,
+        unnest(tags) as tag,
+        generate_subscripts(tags, 1) as tag_position,
+    from models
+
+),
+
+-- `license:mit`, `base_model:finetune:org/name`: the Hub's tags are `prefix:value`, and a
+-- base model's prefix may carry its relation as a second part.
+split as (
+
+    select
+        *,
+        case when contains(tag, ':') then split_part(tag, ':', 1) end as tag_prefix,
+        case when contains(tag, ':') then tag[strpos(tag, ':') + 1:] end as prefixed_value,
+    from unnested
+    where tag is not null and tag <> ''
+    qualify row_number() over (partition by model_id, tag order by tag_position) = 1
+
+),
+
+base_model_split as (
+
+    select
+        *,
+        case
+            when tag_prefix = 'base_model'
+                and split_part(prefixed_value, ':', 1) in ('finetune', 'quantized', 'adapter', 'merge')
+                and contains(prefixed_value, ':')
+                then split_part(prefixed_value, ':', 1)
+        end as base_model_relation,
+    from split
+
+),
+
+classified as (
+
+    select
+        base_model_split.model_id,
+        base_model_split.tag,
+        base_model_split.tag_position,
+        case
+            when base_model_split.tag_prefix in ('license', 'arxiv', 'dataset', 'region', 'doi', 'base_model')
+                then base_model_split.tag_prefix
+            when base_model_split.tag_prefix is not null then 'other'
+            when languages.language_code is not null then 'language'
+            when library_tags.tag_type is not null then library_tags.tag_type
+            when base_model_split.tag = base_model_split.library_name then 'library'
+            when pipeline_tags.pipeline_tag is not null
+                or base_model_split.tag = base_model_split.category
+                then 'pipeline'
+            else 'other'
+        end as tag_type,
+        case
+            when base_model_split.base_model_relation is not null
+                then base_model_split.prefixed_value[
+                    strpos(base_model_split.prefixed_value, ':') + 1:
+                ]
+            when base_model_split.tag_prefix
+                in ('license', 'arxiv', 'dataset', 'region', 'doi', 'base_model')
+                then base_model_split.prefixed_value
+            else base_model_split.tag
+        end as tag_value,
+        base_model_split.base_model_relation,
+    from base_model_split
+    left join languages on base_model_split.tag = languages.language_code
+    left join library_tags on base_model_split.tag = library_tags.tag
+    left join pipeline_tags on base_model_split.tag = pipeline_tags.pipeline_tag
+
+),
+
+final as (
+
+    select * from classified
+
+)
+
+select * from final

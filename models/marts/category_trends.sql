@@ -1,0 +1,73 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+with
+
+observations as (
+
+    select * from {{ ref('int_model_snapshots_clipped') }}
+    where category is not null
+    {% if is_incremental() %}
+        and snapshot_id not in (select distinct t.snapshot_id from {{ this }} as t)
+    {% endif %}
+
+),
+
+pipeline_tags as (
+
+    select * from {{ ref('pipeline_tags') }}
+
+),
+
+modalities as (
+
+    select * from {{ ref('modalities') }}
+
+),
+
+per_category as (
+
+    select
+        snapshot_id,
+        any_value(snapshot_at) as snapshot_at,
+        category,
+        count(*) as model_count,
+        sum(downloads)::bigint as total_downloads,
+        sum(likes)::bigint as total_likes,
+    from observations
+    group by snapshot_id, category
+
+),
+
+-- Shares are within a snapshot: each snapshot may sample a different population.
+final as (
+
+    select
+        per_category.snapshot_id,
+        per_category.snapshot_at,
+        per_category.category,
+        coalesce(pipeline_tags.modality, 'unknown') as modality,
+        modalities.research_group,
+        per_category.model_count,
+        per_category.total_downloads,
+        per_category.total_likes,
+        (
+            per_category.model_count
+            / sum(per_category.model_count) over (partition by per_category.snapshot_id)
+        )::double as share_of_models,
+        (
+            per_category.total_downloads
+            / nullif(sum(per_category.total_downloads) over (partition by per_category.snapshot_id), 0)
+        )::double as share_of_downloads,
+    from per_category
+    left join pipeline_tags on per_category.category = pipeline_tags.pipeline_tag
+    left join modalities on coalesce(pipeline_tags.modality, 'unknown') = modalities.modality
+
+)
+
+select * from final
