@@ -1,0 +1,206 @@
+"""The dbt build on the recorded response: the seed's results, corrected where the seed erred."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import FIXTURE_SNAPSHOT_AT, dbt_build, ingest, query
+
+
+def seed_cleaned(fixture_file: Path) -> pd.DataFrame:
+    """The seed notebook's steps 3-6, as its README gives them."""
+    df = pd.DataFrame(json.loads(fixture_file.read_text()))
+    df = df[["modelId", "pipeline_tag", "createdAt", "downloads", "likes", "trendingScore"]]
+    df["year"] = pd.to_datetime(df["createdAt"]).dt.year
+    df = df.rename(columns={"pipeline_tag": "category"})
+    df = df.dropna(subset=["category", "year"])
+    df = df.drop_duplicates()
+    metrics = ["downloads", "likes", "trendingScore"]
+    df[metrics] = df[metrics].clip(lower=0)
+    return df
+
+
+def test_category_popularity_equals_the_seed(fixture_warehouse: Path, fixture_file: Path) -> None:
+    seed = (
+        seed_cleaned(fixture_file)
+        .groupby("category")
+        .agg(
+            model_count=("modelId", "size"),
+            downloads=("downloads", "sum"),
+            likes=("likes", "sum"),
+            trending=("trendingScore", "sum"),
+        )
+    )
+    ours = query(
+        fixture_warehouse,
+        """
+        select category, model_count, total_downloads, total_likes, total_trending_score
+        from marts.category_popularity order by category
+        """,
+    )
+    assert [row[0] for row in ours] == sorted(seed.index)
+    for category, count, downloads, likes, trending in ours:
+        expected = seed.loc[category]
+        assert (count, downloads, likes) == (
+            expected.model_count,
+            expected.downloads,
+            expected.likes,
+        ), category
+        assert trending == pytest.approx(expected.trending), category
+
+
+def test_metric_summary_equals_pandas_describe(fixture_warehouse: Path, fixture_file: Path) -> None:
+    df = pd.DataFrame(json.loads(fixture_file.read_text()))
+    described = df[["downloads", "likes", "trendingScore"]].clip(lower=0).describe()
+    rows = query(
+        fixture_warehouse,
+        """
+        select metric, value_count, mean_value, std_value, min_value, p25_value,
+            median_value, p75_value, max_value
+        from marts.metric_summary
+        """,
+    )
+    names = {"downloads": "downloads", "likes": "likes", "trending_score": "trendingScore"}
+    assert {row[0] for row in rows} == set(names)
+    for metric, *values in rows:
+        expected = described[names[metric]]
+        assert values == pytest.approx(
+            [expected[k] for k in ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]]
+        ), metric
+
+
+def test_correlations_equal_pandas(fixture_warehouse: Path, fixture_file: Path) -> None:
+    df = pd.DataFrame(json.loads(fixture_file.read_text()))
+    corr = df[["downloads", "likes", "trendingScore"]].clip(lower=0).corr()
+    names = {"downloads": "downloads", "likes": "likes", "trending_score": "trendingScore"}
+    rows = query(
+        fixture_warehouse, "select metric_a, metric_b, pearson_r from marts.metric_correlations"
+    )
+    assert len(rows) == 3
+    for a, b, r in rows:
+        assert r == pytest.approx(corr.loc[names[a], names[b]]), (a, b)
+
+
+def test_models_keeps_every_model(fixture_warehouse: Path, fixture_file: Path) -> None:
+    recorded = json.loads(fixture_file.read_text())
+    ((total, uncategorised, placeholders, placeholder_years),) = query(
+        fixture_warehouse,
+        """
+        select count(*), count(*) filter (where category is null),
+            count(*) filter (where is_created_at_placeholder),
+            count(release_year) filter (where is_created_at_placeholder)
+        from marts.models
+        """,
+    )
+    assert total == len({o["id"] for o in recorded}) == 1000
+    assert uncategorised == sum("pipeline_tag" not in o for o in recorded) == 206
+    assert placeholders == 55 and placeholder_years == 0
+
+
+def test_releases_by_year_sets_the_placeholder_apart(
+    fixture_warehouse: Path, fixture_file: Path
+) -> None:
+    recorded = json.loads(fixture_file.read_text())
+    expected: dict[str, int] = {}
+    for obj in recorded:
+        placeholder = obj["createdAt"].startswith("2022-03-02T23:29:0")
+        key = "imported before 2022-03 (placeholder date)" if placeholder else obj["createdAt"][:4]
+        expected[key] = expected.get(key, 0) + 1
+    rows = query(
+        fixture_warehouse, "select release_year_bucket, model_count from marts.releases_by_year"
+    )
+    assert dict(rows) == expected
+    assert sum(expected.values()) == 1000
+
+
+def test_every_categorised_model_has_a_modality(fixture_warehouse: Path) -> None:
+    assert query(
+        fixture_warehouse,
+        """
+        select count(*) from marts.models
+        where category is not null and (modality is null or modality = 'unknown')
+        """,
+    ) == [(0,)]
+
+
+def test_tags_are_parsed(fixture_warehouse: Path, fixture_file: Path) -> None:
+    recorded = {o["id"]: o for o in json.loads(fixture_file.read_text())}
+    model_id = "Tongyi-MAI/Z-Image-Turbo"
+    ((license_, arxiv_ids, languages),) = query(
+        fixture_warehouse,
+        "select license, arxiv_ids, languages from marts.models where model_id = ?",
+        [model_id],
+    )
+    assert license_ == "apache-2.0"
+    assert arxiv_ids == [t[6:] for t in recorded[model_id]["tags"] if t.startswith("arxiv:")]
+    assert languages == ["en"]
+    ((tag_rows,),) = query(fixture_warehouse, "select count(*) from marts.model_tags")
+    assert tag_rows == sum(len(set(o["tags"])) for o in recorded.values())
+
+
+@pytest.mark.parametrize("timezone", ["Pacific/Kiritimati", "America/Los_Angeles"])
+def test_release_year_ignores_the_machine_time_zone(
+    timezone: str, tmp_path: Path, fixture_file: Path
+) -> None:
+    # Kiritimati is UTC+14 and Los Angeles UTC-8: a model created near New Year or late in
+    # the evening UTC would change year under either if any step used local time.
+    database = tmp_path / "tz.duckdb"
+    env = {"TZ": timezone}
+    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
+    dbt_build(database, tmp_path, env=env)
+    rows = query(
+        database,
+        """
+        select model_id, created_at::varchar, release_year, first_seen_at::varchar
+        from marts.models
+        """,
+    )
+    recorded = {o["id"]: o["createdAt"] for o in json.loads(fixture_file.read_text())}
+    for model_id, created_at, release_year, first_seen_at in rows:
+        text = recorded[model_id]
+        assert created_at.replace(" ", "T")[:19] == text[:19]
+        if not text.startswith("2022-03-02T23:29:0"):
+            assert release_year == int(text[:4])
+        assert first_seen_at == "2025-12-01 21:00:00"
+
+
+def test_a_second_snapshot_updates_models_and_history(tmp_path: Path, fixture_file: Path) -> None:
+    recorded = json.loads(fixture_file.read_text())
+    later = [dict(o, likes=o["likes"] + 10) for o in recorded[:600]]
+    later.append({"id": "org/brand-new", "likes": 1, "downloads": 2, "tags": []})
+    later_file = tmp_path / "later.json"
+    later_file.write_text(json.dumps(later))
+    database = tmp_path / "two.duckdb"
+    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
+    dbt_build(database, tmp_path)
+    ingest(database, "--from-file", later_file, "--snapshot-at", "2025-12-08T21:00:00Z")
+    dbt_build(database, tmp_path)
+    ((models, seen_twice, snapshot_rows),) = query(
+        database,
+        """
+        select
+            (select count(*) from marts.models),
+            (select count(*) from marts.models where snapshot_count = 2),
+            (select count(*) from marts.model_snapshots)
+        """,
+    )
+    assert (models, seen_twice, snapshot_rows) == (1001, 600, 1601)
+    growth = query(
+        database,
+        "select distinct likes_change, days_between, likes_per_day from marts.model_growth",
+    )
+    assert growth == [(10, 7.0, pytest.approx(10 / 7))]
+    first = recorded[0]["id"]
+    assert query(
+        database,
+        "select likes, first_seen_at::varchar from marts.models where model_id = ?",
+        [first],
+    ) == [(recorded[0]["likes"] + 10, "2025-12-01 21:00:00")]
+    assert not math.isnan(
+        query(database, "select sum(share_of_models) from marts.category_trends")[0][0]
+    )
