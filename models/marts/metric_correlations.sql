@@ -26,9 +26,16 @@ pairs as (
 
 ),
 
+-- corr() is NaN when either metric is constant or only one model has both; say "undefined"
+-- with null, as NaN breaks every comparison downstream.
 final as (
 
-    select * from pairs
+    select
+        metric_a,
+        metric_b,
+        case when not isnan(pearson_r) then pearson_r end as pearson_r,
+        model_count,
+    from pairs
 
 )
 

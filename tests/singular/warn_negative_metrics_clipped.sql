@@ -1,0 +1,20 @@
+-- Observations where clipping at 0 changed a value: the Hub served a negative count. The
+-- marts show 0 (as the seed did); this warning keeps the anomaly from vanishing silently.
+{{ config(severity='warn') }}
+
+with
+
+clipped as (
+
+    select * from {{ ref('int_model_snapshots_clipped') }}
+
+),
+
+final as (
+
+    select model_id, snapshot_id from clipped
+    where was_clipped
+
+)
+
+select * from final

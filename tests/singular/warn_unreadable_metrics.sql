@@ -1,0 +1,23 @@
+-- Metrics the Hub sent but that are not numbers, or too large for a count (1e20): they are
+-- null downstream, not 0.
+{{ config(severity='warn') }}
+
+with
+
+models as (
+
+    select * from {{ ref('stg_hf__models') }}
+
+),
+
+final as (
+
+    select model_id, snapshot_id from models
+    where
+        (has_downloads and downloads is null)
+        or (has_likes and likes is null)
+        or (has_trending_score and trending_score is null)
+
+)
+
+select * from final
