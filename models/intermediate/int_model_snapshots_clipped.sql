@@ -4,6 +4,7 @@
         unique_key=['model_id', 'snapshot_id'],
         incremental_strategy='append',
         on_schema_change='append_new_columns',
+        full_refresh=var('rebuild_history', false),
     )
 }}
 
@@ -12,10 +13,7 @@ with
 observations as (
 
     select * from {{ ref('int_model_snapshots_deduplicated') }}
-    {% if is_incremental() %}
-        -- Snapshots are immutable once landed: only new ones need parsing.
-        where snapshot_id not in (select distinct t.snapshot_id from {{ this }} as t)
-    {% endif %}
+    {{ only_new_snapshots() }}
 
 ),
 

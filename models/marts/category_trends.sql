@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
+        full_refresh=var('rebuild_history', false),
     )
 }}
 
@@ -12,9 +13,7 @@ observations as (
 
     select * from {{ ref('int_model_snapshots_clipped') }}
     where category is not null
-    {% if is_incremental() %}
-        and snapshot_id not in (select distinct t.snapshot_id from {{ this }} as t)
-    {% endif %}
+    {{ only_new_snapshots('and') }}
 
 ),
 
