@@ -70,7 +70,7 @@ lint: $(DEV) ## ruff for Python, sqlfluff for SQL (config in .sqlfluff)
 SHELL_SEARCH_PATH := marts,staging,intermediate,raw,reference,main
 SHELL_INIT := SET search_path = '$(SHELL_SEARCH_PATH)'; SET TimeZone = 'UTC';
 DOCS_PORT ?= 8080
-SQL_PATHS := models macros tests/generic analyses
+SQL_PATHS := models macros tests/generic tests/singular analyses
 
 .PHONY: shell
 shell: $(RUNTIME) ## DuckDB shell on the warehouse, read-only, marts first on the search path

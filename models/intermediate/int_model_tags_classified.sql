@@ -62,7 +62,9 @@ base_model_split as (
         *,
         case
             when tag_prefix = 'base_model'
-                and split_part(prefixed_value, ':', 1) in ('finetune', 'quantized', 'adapter', 'merge')
+                and split_part(prefixed_value, ':', 1) in (
+                    'finetune', 'quantized', 'adapter', 'merge'
+                )
                 and contains(prefixed_value, ':')
                 then split_part(prefixed_value, ':', 1)
         end as base_model_relation,
@@ -77,7 +79,9 @@ classified as (
         base_model_split.tag,
         base_model_split.tag_position,
         case
-            when base_model_split.tag_prefix in ('license', 'arxiv', 'dataset', 'region', 'doi', 'base_model')
+            when base_model_split.tag_prefix in (
+                'license', 'arxiv', 'dataset', 'region', 'doi', 'base_model'
+            )
                 then base_model_split.tag_prefix
             when base_model_split.tag_prefix is not null then 'other'
             when languages.language_code is not null then 'language'

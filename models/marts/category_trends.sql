@@ -61,7 +61,9 @@ final as (
         )::double as share_of_models,
         (
             per_category.total_downloads
-            / nullif(sum(per_category.total_downloads) over (partition by per_category.snapshot_id), 0)
+            / nullif(
+                sum(per_category.total_downloads) over (partition by per_category.snapshot_id), 0
+            )
         )::double as share_of_downloads,
     from per_category
     left join pipeline_tags on per_category.category = pipeline_tags.pipeline_tag

@@ -1,0 +1,13 @@
+-- Question: what did each snapshot sample?
+-- Every number in the other queries describes this population, not the Hub: the default request
+-- is the 1000 models trending that day; only a full crawl (`--all`) covers the whole catalogue.
+select
+    snapshot_id,
+    snapshot_at,
+    sample_description,
+    model_count,
+    is_full_catalogue,
+    duplicate_count,
+    rejected_count,
+from marts.snapshots
+order by snapshot_at desc
