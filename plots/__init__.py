@@ -1,0 +1,1 @@
+"""Figures and report.html drawn from the warehouse's marts (`python -m plots`)."""

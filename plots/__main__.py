@@ -1,0 +1,3 @@
+from plots.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,182 @@
+"""`python -m plots`: draw every figure and report.html from the warehouse's marts."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from plots import data, report, style
+from plots.catalog import FIGURES, FigureSpec, render
+from plots.facts import compute_facts
+from plots.warehouse import (
+    DEFAULT_DATABASE,
+    EXIT_OK,
+    WarehouseError,
+    configure_logging,
+    database_path,
+    open_warehouse,
+)
+
+log = logging.getLogger("plots")
+
+DEFAULT_OUT = "plots/out"
+EXIT_FAILED = 1
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m plots",
+        description=(
+            "Draw every figure and report.html from the warehouse's marts. The warehouse is "
+            "opened read-only; run `make build` first."
+        ),
+        epilog=(
+            "Exit codes: 0 drawn, 1 no warehouse or no marts (run make build first) or a "
+            "figure failed to draw, 2 bad usage, 3 warehouse in use by another process."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(DEFAULT_OUT),
+        metavar="DIR",
+        help="directory for the figures and report.html (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--format", choices=["png", "svg"], default="png", help="figure format (default: png)"
+    )
+    parser.add_argument(
+        "--dpi",
+        type=positive_int,
+        default=style.DEFAULT_DPI,
+        metavar="N",
+        help="resolution of PNG figures (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="PATH",
+        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {DEFAULT_DATABASE})",
+    )
+    logs = parser.add_mutually_exclusive_group()
+    logs.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    logs.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    return parser
+
+
+class FigureProgress:
+    """A live bar on a terminal; a plain log line per figure elsewhere (CI, pipes)."""
+
+    def __init__(self, total: int) -> None:
+        self.bar: Progress | None = None
+        if sys.stderr.isatty():
+            self.bar = Progress(
+                TextColumn("[bold]drawing[/] {task.fields[figure]}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=True,
+            )
+            self.task = self.bar.add_task("figures", total=total, figure="")
+
+    def __enter__(self) -> FigureProgress:
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar:
+            self.bar.stop()
+
+    def starting(self, name: str) -> None:
+        if self.bar:
+            self.bar.update(self.task, figure=name)
+
+    def finished(self, path: Path, seconds: float, note: str | None) -> None:
+        if self.bar:
+            self.bar.advance(self.task)
+            return
+        status = f" (placeholder: {note})" if note else ""
+        log.info("wrote %s in %.1f s%s", path, seconds, status)
+
+
+def draw_one(
+    spec: FigureSpec, con: duckdb.DuckDBPyConnection, caption: str, args: argparse.Namespace
+) -> report.FigureEntry:
+    rendered = render(spec, con, caption)
+    filename = f"{spec.name}.{args.format}"
+    rendered.fig.savefig(args.out / filename, dpi=args.dpi, bbox_inches="tight")
+    return report.FigureEntry(spec.name, spec.question, filename, rendered)
+
+
+def draw_all(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> list[report.FigureEntry]:
+    try:
+        caption = data.sample(con).caption
+    except data.MissingData as exc:
+        caption = f"Sample unknown: {exc}"
+    entries = []
+    with FigureProgress(len(FIGURES)) as progress:
+        for spec in FIGURES:
+            progress.starting(spec.name)
+            started = time.monotonic()
+            entry = draw_one(spec, con, caption, args)
+            entries.append(entry)
+            note = entry.rendered.placeholder_reason
+            progress.finished(args.out / entry.filename, time.monotonic() - started, note)
+    return entries
+
+
+def run(args: argparse.Namespace) -> int:
+    path = database_path(args.database)
+    con = open_warehouse(path)
+    try:
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(f"cannot create the output directory {args.out}: {exc}") from None
+        entries = draw_all(con, args)
+        facts = compute_facts(con)
+    finally:
+        con.close()
+    report_path = args.out / "report.html"
+    report.write_report(report_path, facts, entries, str(path))
+    placeholders = sum(1 for e in entries if e.rendered.placeholder_reason)
+    log.info("wrote %d figures (%d placeholders) and %s", len(entries), placeholders, report_path)
+    failed = [e.name for e in entries if e.rendered.failed]
+    if failed:
+        # Every other figure and the report are written; the exit code still flags the bug.
+        log.error(
+            "%d figure(s) failed to draw: %s (rerun with -v for details)",
+            len(failed),
+            ", ".join(failed),
+        )
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args)
+    try:
+        return run(args)
+    except WarehouseError as exc:
+        log.error("%s", exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        log.error("interrupted")
+        return 130

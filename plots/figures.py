@@ -1,0 +1,658 @@
+"""One function per figure: data in, a titled and captioned matplotlib Figure out.
+
+Each returns a Rendered whose `plotted` holds what was actually drawn, read back from the
+artists (bar widths, point offsets), so tests can compare the picture with the marts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from plots import style
+from plots.data import (
+    CategoryBars,
+    Concentration,
+    Growth,
+    LikesDownloads,
+    ModalityShare,
+    MonthlyReleases,
+    YearBuckets,
+    YearModalityShares,
+)
+
+MODEL_LABEL_CHARS = 42
+
+
+@dataclass
+class Rendered:
+    fig: Figure
+    title: str
+    caption: str
+    plotted: dict[str, list[Any]] = field(default_factory=dict)
+    placeholder_reason: str | None = None
+    failed: bool = False
+
+
+def placeholder(question: str, reason: str, sample_caption: str) -> Rendered:
+    fig = style.empty_canvas(question, reason, sample_caption)
+    return Rendered(fig, question, f"{reason} {sample_caption}", {}, reason)
+
+
+def finish(fig: Figure, title: str, caption: str, plotted: dict[str, list[Any]]) -> Rendered:
+    style.set_title(fig, title)
+    style.add_caption(fig, caption)
+    return Rendered(fig, title, caption, plotted)
+
+
+def bar_lengths(container: BarContainer, horizontal: bool) -> list[float]:
+    return [p.get_width() if horizontal else p.get_height() for p in container.patches]
+
+
+def short(text: str, limit: int = MODEL_LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def day(value: datetime | date) -> str:
+    return value.strftime("%Y-%m-%d")
+
+
+def compact_axis(ax: Axes, axis: str = "x") -> None:
+    formatter = FuncFormatter(lambda v, _pos: style.compact(v))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
+
+
+# --------------------------------------------------------------------------- figures 1-3
+
+CATEGORY_TEXT = {
+    "total_downloads": {
+        "noun": "downloads",
+        "unit": " downloads in the last 30 days",
+        "axis": "Downloads in the last 30 days, summed over the category's models",
+        "note": "The Hub's downloads count is a rolling 30-day total.",
+    },
+    "total_likes": {
+        "noun": "likes",
+        "unit": " likes",
+        "axis": "Likes (all time), summed over the category's models",
+        "note": "Likes accumulate over a model's whole life, so older models have had longer.",
+    },
+    "total_trending_score": {
+        "noun": "trending score",
+        "unit": " trending points",
+        "axis": "Trending score (the Hub's recent-activity score), summed over the category",
+        "note": "The trending score is the Hub's unitless measure of recent likes activity.",
+    },
+}
+
+
+def category_bars(data: CategoryBars, sample_caption: str) -> Rendered:
+    text = CATEGORY_TEXT[data.metric]
+    n = len(data.categories)
+    fig = style.new_figure(10, 1.9 + 0.3 * n)
+    ax = fig.add_subplot()
+    colours = [style.modality_colour(m) for m in data.modalities]
+    bars = ax.barh(range(n), data.values, color=colours, edgecolor=style.BAR_EDGE, linewidth=0.4)
+    labels = [f"{c}  (n={k:,})" for c, k in zip(data.categories, data.model_counts, strict=True)]
+    ax.set_yticks(range(n), labels)
+    ax.invert_yaxis()  # largest at the top, where the eye starts
+    ax.set_ylim(n - 0.5, -0.5)
+    log = style.spans_orders_of_magnitude(data.values)
+    positive = [v for v in data.values if v > 0] or [1.0]
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(min(positive) / 2, max(positive) * 4)
+    else:
+        ax.set_xlim(0, max(positive) * 1.15)
+    for i, value in enumerate(data.values):
+        x = value if value > 0 else ax.get_xlim()[0]
+        ax.text(x, i, " " + style.compact(value), va="center", fontsize=9)
+    compact_axis(ax)
+    scale = " (log scale)" if log else ""
+    ax.set_xlabel(text["axis"] + scale)
+    ax.xaxis.grid(True, color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    # Outside the axes: with near-equal values no corner of the plot is free of bars.
+    style.modality_legend(ax, data.modalities, loc="lower left", bbox_to_anchor=(1.01, 0))
+    total = sum(data.values)
+    top_share = style.percent(data.values[0] / total) if total else "0%"
+    title = (
+        f"{data.categories[0]} leads {text['noun']}: {style.compact(data.values[0])}"
+        f"{text['unit']}, {top_share} of the {n} categories' total"
+    )
+    caption = (
+        f"{text['note']} Bars are coloured by the category's modality; n is the number of "
+        f"models in each category. Models without a category are left out, as the seed did. "
+        f"{sample_caption}"
+    )
+    plotted = {"labels": list(data.categories), "values": bar_lengths(bars, horizontal=True)}
+    return finish(fig, title, caption, plotted)
+
+
+# --------------------------------------------------------------------------- figure 4
+
+
+def modality_share(data: ModalityShare, sample_caption: str) -> Rendered:
+    fig = style.new_figure(13, 5.2)
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
+    shares = [k / data.total_models for k in data.model_counts]
+    n = len(data.modalities)
+    bars = left.barh(
+        range(n),
+        shares,
+        color=[style.modality_colour(m) for m in data.modalities],
+        edgecolor=style.BAR_EDGE,
+        linewidth=0.4,
+    )
+    left.set_yticks(range(n), [style.modality_label(m) for m in data.modalities])
+    left.invert_yaxis()
+    for i, (share, k) in enumerate(zip(shares, data.model_counts, strict=True)):
+        left.text(share, i, f" {style.percent(share)} ({k:,})", va="center", fontsize=9)
+    left.set_xlim(0, max(shares) * 1.3)
+    left.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    left.set_xlabel(f"Share of all {data.total_models:,} models (%)")
+    left.set_title("By modality (all models)", loc="left")
+
+    g = len(data.groups)
+    height = 0.38
+    ys = list(range(g))
+    colours = [style.RESEARCH_GROUP_COLOURS.get(name, "#8C8C8C") for name in data.groups]
+    model_bars = right.barh(
+        [y - height / 2 for y in ys],
+        data.group_model_shares,
+        height,
+        color=colours,
+        edgecolor=style.BAR_EDGE,
+        linewidth=0.4,
+    )
+    download_bars = right.barh(
+        [y + height / 2 for y in ys],
+        data.group_download_shares,
+        height,
+        color=colours,
+        alpha=0.45,
+        hatch="//",
+        edgecolor=style.BAR_EDGE,
+        linewidth=0.4,
+    )
+    for y, m, d in zip(ys, data.group_model_shares, data.group_download_shares, strict=True):
+        right.text(m, y - height / 2, f" {style.percent(m)}", va="center", fontsize=9)
+        right.text(d, y + height / 2, f" {style.percent(d)}", va="center", fontsize=9)
+    right.set_yticks(ys, data.groups)
+    right.invert_yaxis()
+    top = max([*data.group_model_shares, *data.group_download_shares, 0.01])
+    right.set_xlim(0, top * 1.2)
+    right.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    right.set_xlabel(f"Share of the {data.categorised_models:,} categorised models (%)")
+    right.set_title("By research group (categorised models)", loc="left")
+    right.legend(
+        handles=[
+            Patch(facecolor="#777777", edgecolor=style.BAR_EDGE, label="share of models"),
+            Patch(
+                facecolor="#777777",
+                alpha=0.45,
+                hatch="//",
+                edgecolor=style.BAR_EDGE,
+                label="share of downloads",
+            ),
+        ],
+        loc="lower right",
+        frameon=False,
+    )
+    lead = data.groups[0] if data.groups else "No"
+    lead_models = data.group_model_shares[0] if data.groups else 0.0
+    lead_downloads = data.group_download_shares[0] if data.groups else 0.0
+    title = (
+        f"{lead} models are {style.percent(lead_models)} of categorised models "
+        f"and get {style.percent(lead_downloads)} of their downloads"
+    )
+    caption = (
+        "Left: every model, including those without a pipeline tag (No category). Right: "
+        "research groups of the categorised models; Text is exactly the nlp modality, Other "
+        "pools tabular, reinforcement learning, other and unknown tags. Downloads are the last "
+        f"30 days. Replaces the seed's pie of 20 rows in 4 recycled colours. {sample_caption}"
+    )
+    plotted = {
+        "modalities": list(data.modalities),
+        "modality_shares": bar_lengths(bars, horizontal=True),
+        "groups": list(data.groups),
+        "group_model_shares": bar_lengths(model_bars, horizontal=True),
+        "group_download_shares": bar_lengths(download_bars, horizontal=True),
+    }
+    return finish(fig, title, caption, plotted)
+
+
+# --------------------------------------------------------------------------- figure 5
+
+
+def releases_by_year(data: YearBuckets, sample_caption: str) -> Rendered:
+    fig = style.new_figure(10, 5.4)
+    ax = fig.add_subplot()
+    # The placeholder bucket sits one slot apart, past a dashed line, in a hatched grey.
+    xs: list[float] = []
+    position = 0.0
+    for is_placeholder in data.is_placeholder:
+        if is_placeholder and xs and not any(data.is_placeholder[: len(xs)]):
+            position += 0.8
+        xs.append(position)
+        position += 1
+    colours = [style.PLACEHOLDER_COLOUR if p else style.NEUTRAL for p in data.is_placeholder]
+    hatches = ["//" if p else "" for p in data.is_placeholder]
+    bars = ax.bar(xs, data.counts, color=colours, edgecolor=style.BAR_EDGE, linewidth=0.4)
+    for bar, hatch in zip(bars.patches, hatches, strict=True):
+        bar.set_hatch(hatch)
+    labels = [
+        "placeholder date\n(imported before\n2022-03)" if p else label
+        for label, p in zip(data.labels, data.is_placeholder, strict=True)
+    ]
+    ax.set_xticks(xs, labels)
+    for x, k, share in zip(xs, data.counts, data.shares, strict=True):
+        ax.text(x, k, f"{k:,}\n{style.percent(share)}", ha="center", va="bottom", fontsize=9)
+    ax.set_ylim(0, max(data.counts) * 1.22)
+    placeholder_xs = [x for x, p in zip(xs, data.is_placeholder, strict=True) if p]
+    if placeholder_xs and len(placeholder_xs) < len(xs):
+        ax.axvline(placeholder_xs[0] - 0.9, color="#999999", linestyle="--", linewidth=1)
+    ax.set_ylabel("Models (count)")
+    ax.set_xlabel("Year the model was created on the Hub (UTC)")
+    real = [
+        (y, k)
+        for y, k, p in zip(data.years, data.counts, data.is_placeholder, strict=True)
+        if y is not None and not p
+    ]
+    total = sum(data.counts)
+    if real:
+        year, k = max(real)
+        title = (
+            f"{style.percent(k / total)} of the sampled models were created in {year} "
+            f"({k:,} of {total:,})"
+        )
+    else:
+        title = f"None of the {total:,} sampled models has a real creation date"
+    placeholder_count = sum(k for k, p in zip(data.counts, data.is_placeholder, strict=True) if p)
+    caption = (
+        f"{placeholder_count:,} models carry the Hub's import placeholder date (2022-03-02): "
+        "they were created before March 2022, year unknown, and are shown apart rather than "
+        "as 2022 releases. The newest year runs only to the snapshot date, and a trending "
+        f"sample favours new models, so this is not the Hub's release history. {sample_caption}"
+    )
+    plotted = {"labels": list(data.labels), "values": bar_lengths(bars, horizontal=False)}
+    return finish(fig, title, caption, plotted)
+
+
+# --------------------------------------------------------------------------- figure 6
+
+
+def month_tick_step(months: int) -> int:
+    return 1 if months <= 12 else 3 if months <= 36 else 6
+
+
+def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
+    del sample_caption  # release_trends carries its own sample description
+    fig = style.new_figure(13, 5.6)
+    ax = fig.add_subplot()
+    xs = list(range(len(data.months)))
+    bottom = [0] * len(xs)
+    plotted: dict[str, list[Any]] = {"months": [m.isoformat() for m in data.months]}
+    for modality in style.sort_modalities(data.modalities):
+        counts = [0] * len(xs)
+        for raw in data.modalities:
+            if style.canonical_modality(raw) == modality:
+                counts = [a + b for a, b in zip(counts, data.counts[raw], strict=True)]
+        bars = ax.bar(
+            xs,
+            counts,
+            0.85,
+            bottom=bottom,
+            color=style.modality_colour(modality),
+            edgecolor=style.BAR_EDGE,
+            linewidth=0.2,
+            label=style.modality_label(modality),
+        )
+        plotted[style.modality_label(modality)] = bar_lengths(bars, horizontal=False)
+        bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
+    step = month_tick_step(len(xs))
+    ticks = [x for x in xs if data.months[x].month % step == 1 % step]
+    # The newest month gets a label too, unless it would crowd the last regular one.
+    if not ticks or xs[-1] - ticks[-1] >= max(2, step // 2):
+        ticks.append(xs[-1])
+    ax.set_xticks(ticks, [data.months[x].strftime("%b\n%Y") for x in ticks])
+    ax.set_xlim(-0.7, len(xs) - 0.3)
+    ax.set_ylabel("Models created that month (count)")
+    ax.set_xlabel("Month the model was created on the Hub (UTC)")
+    ax.yaxis.grid(True, color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    style.modality_legend(ax, data.modalities, loc="upper left", bbox_to_anchor=(1.01, 1))
+    total = sum(bottom)
+    peak = max(xs, key=lambda x: bottom[x])
+    title = (
+        f"{bottom[peak]:,} of the {total:,} dated models in the sample were created in "
+        f"{data.months[peak].strftime('%B %Y')} alone ({style.percent(bottom[peak] / total)})"
+    )
+    caption = (
+        "Stacked by modality; each model counted once, from its newest snapshot. Models with "
+        "the Hub's placeholder date (imported before March 2022) are left out. A trending list "
+        "favours recent models, so a late spike is the sample's recency bias, not a measured "
+        f"surge in releases. Sample: {data.sample_description or 'not described'}."
+    )
+    plotted["totals"] = bottom
+    return finish(fig, title, caption, plotted)
+
+
+# --------------------------------------------------------------------------- figure 7
+
+
+def modality_share_by_year(data: YearModalityShares, sample_caption: str) -> Rendered:
+    fig = style.new_figure(10, 5.8)
+    ax = fig.add_subplot()
+    xs = list(range(len(data.years)))
+    bottom = [0.0] * len(xs)
+    plotted: dict[str, list[Any]] = {"years": list(data.years)}
+    for modality in style.sort_modalities(data.modalities):
+        shares = data.shares[modality]  # type: ignore[index]
+        bars = ax.bar(
+            xs,
+            shares,
+            0.7,
+            bottom=bottom,
+            color=style.modality_colour(modality),
+            edgecolor="white",
+            linewidth=0.6,
+            label=style.modality_label(modality),
+        )
+        plotted[str(modality)] = bar_lengths(bars, horizontal=False)
+        for x, share, base in zip(xs, shares, bottom, strict=True):
+            if share >= 0.06:  # smaller slices cannot hold a readable label
+                ax.text(
+                    x,
+                    base + share / 2,
+                    style.percent(share),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color=label_colour(modality),
+                )
+        bottom = [a + b for a, b in zip(bottom, shares, strict=True)]
+    ax.set_xticks(xs, [f"{y}\n(n={n:,})" for y, n in zip(data.years, data.totals, strict=True)])
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_ylabel("Share of the year's categorised models (%)")
+    ax.set_xlabel("Year the model was created on the Hub (UTC)")
+    ax.legend(
+        handles=[
+            Patch(facecolor=style.modality_colour(m), label=style.modality_label(m))
+            for m in reversed(style.sort_modalities(data.modalities))
+        ],
+        title="Modality",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+    )
+    title = text_share_title(data)
+    caption = (
+        "Each column is 100% of the categorised models created that year; n is how many. "
+        f"{data.uncategorised:,} dated models without a category and all placeholder-dated "
+        "models are left out. Years with few models swing widely. A trending sample keeps "
+        f"only the old models still popular, so shares compare survivors. {sample_caption}"
+    )
+    plotted["totals"] = list(data.totals)
+    return finish(fig, title, caption, plotted)
+
+
+def text_share_title(data: YearModalityShares) -> str:
+    text = data.shares.get("nlp", [0.0] * len(data.years))
+    # Every year when they fit, else first, peak and last: a two-point "rose" hides a peak.
+    shown = list(range(len(data.years)))
+    if len(shown) > 5:
+        shown = sorted({0, max(shown, key=lambda i: text[i]), len(shown) - 1})
+    series = ", ".join(f"{style.percent(text[i])} ({data.years[i]})" for i in shown)
+    leads = all(
+        text[i] >= max(data.shares[m][i] for m in data.modalities) for i in range(len(text))
+    )
+    lead = "the largest modality every year" if leads else "not the largest modality every year"
+    return f"Text is {lead}; its share of each year's sampled models: {series}"
+
+
+def label_colour(modality: str | None) -> str:
+    # Dark text on the light palette entries, white on the dark ones.
+    return "black" if modality in ("cv", "other", "tabular", None) else "white"
+
+
+# --------------------------------------------------------------------------- figure 8
+
+
+def concentration(data: Concentration, sample_caption: str) -> Rendered:
+    fig = style.new_figure(13, 5.4)
+    left, right = fig.subplots(1, 2)
+    positive = [d for d in data.downloads if d > 0]
+    ranks = list(range(1, len(positive) + 1))
+    (line,) = left.plot(ranks, positive, color=style.NEUTRAL, linewidth=1.6)
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.axvspan(
+        0.8,
+        data.top_n + 0.5,
+        color="#E69F00",
+        alpha=0.18,
+        linewidth=0,
+        label=f"top 1% ({data.top_n:,} models)",
+    )
+    compact_axis(left, "x")
+    compact_axis(left, "y")
+    left.set_xlabel("Rank by downloads (1 = most downloaded, log scale)")
+    left.set_ylabel("Downloads in the last 30 days (log scale)")
+    left.legend(loc="lower left", frameon=False)
+    left.set_title("Rank-ordered downloads", loc="left")
+
+    n = len(data.downloads)
+    total = sum(data.downloads)
+    running, cumulative = 0, []
+    for d in data.downloads:
+        running += d
+        cumulative.append(running / total)
+    model_share = [(i + 1) / n for i in range(n)]
+    right.plot(model_share, cumulative, color=style.NEUTRAL, linewidth=1.6)
+    # Many points, because a straight y = x bends on the log x axis.
+    equal = [10 ** (math.log10(1 / n) * (1 - i / 200)) for i in range(201)]
+    right.plot(equal, equal, color="#999999", linestyle="--", linewidth=1, label="equal share")
+    right.scatter(
+        [data.top_n / n],
+        [data.top_share],
+        color="#D55E00",
+        zorder=3,
+        label=f"top 1%: {style.percent(data.top_share)} of downloads",
+    )
+    right.set_xscale("log")
+    right.set_xlim(1 / n, 1)
+    right.set_ylim(0, 1.02)
+    right.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: f"{v * 100:.1f}".removesuffix(".0") + "%")
+    )
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    right.set_xlabel("Top share of models, by downloads (%, log scale)")
+    right.set_ylabel("Their share of all downloads (%)")
+    right.legend(loc="upper left", frameon=False)
+    right.set_title("Cumulative share of downloads", loc="left")
+    title = (
+        f"The top 1% of models ({data.top_n:,}) hold {style.percent(data.top_share)} of all "
+        f"downloads in the sample"
+    )
+    zero_note = (
+        f" {data.zero_count:,} models with 0 downloads cannot sit on a log axis and are left "
+        "out of the left panel, but count in the shares."
+        if data.zero_count
+        else ""
+    )
+    caption = (
+        "Downloads are the Hub's last-30-day count; the top-1% share is computed in SQL on "
+        f"marts.models (the top ceil(1% of {n:,}) models).{zero_note} {sample_caption}"
+    )
+    xs, ys = line.get_data()
+    plotted = {
+        "ranks": list(xs),
+        "downloads": list(ys),
+        "top_n": [data.top_n],
+        "top_share": [data.top_share],
+    }
+    return finish(fig, title, caption, plotted)
+
+
+# --------------------------------------------------------------------------- figure 9
+
+
+def strength(r: float) -> str:
+    magnitude = abs(r)
+    return "weakly" if magnitude < 0.3 else "moderately" if magnitude < 0.7 else "strongly"
+
+
+def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
+    fig = style.new_figure(10, 7)
+    ax = fig.add_subplot()
+    plotted: dict[str, list[Any]] = {"model_ids": [], "downloads_plus_1": [], "likes_plus_1": []}
+    order = style.sort_modalities(data.modalities)
+    handles = {}
+    # Drawn last-first so the large modalities sit on top of the grey "No category" cloud.
+    for modality in reversed(order):
+        picked = [
+            i for i, m in enumerate(data.modalities) if style.canonical_modality(m) == modality
+        ]
+        points = ax.scatter(
+            [data.downloads[i] + 1 for i in picked],
+            [data.likes[i] + 1 for i in picked],
+            s=16,
+            alpha=0.7,
+            color=style.modality_colour(modality),
+            edgecolors="none",
+            label=style.modality_label(modality),
+        )
+        handles[modality] = points
+        offsets = points.get_offsets()
+        plotted["model_ids"] += [data.model_ids[i] for i in picked]
+        plotted["downloads_plus_1"] += [float(x) for x in offsets[:, 0]]
+        plotted["likes_plus_1"] += [float(y) for y in offsets[:, 1]]
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    compact_axis(ax, "x")
+    compact_axis(ax, "y")
+    ax.set_xlabel("Downloads in the last 30 days + 1 (log scale)")
+    ax.set_ylabel("Likes (all time) + 1 (log scale)")
+    ax.grid(True, color="#EEEEEE", linewidth=0.6)
+    ax.set_axisbelow(True)
+    # Outside the axes: the zero-download column runs up the left edge of the plot.
+    ax.legend(
+        handles=[handles[m] for m in order],
+        title="Modality",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+        markerscale=1.6,
+    )
+    n = len(data.model_ids)
+    if data.pearson_r is None or math.isnan(data.pearson_r):
+        title = f"Likes against downloads for {n:,} models (Pearson r undefined)"
+    else:
+        title = (
+            f"Likes and downloads are {strength(data.pearson_r)} correlated: Pearson r = "
+            f"{data.pearson_r:.2f} over {data.r_model_count:,} models"
+        )
+    caption = (
+        "Both axes show the value + 1 so that models with 0 likes or 0 downloads "
+        f"({data.zero_count:,} of {n:,}) sit on the bottom or left edge instead of vanishing "
+        "from a log axis. Pearson r comes from marts.metric_correlations, on the raw values as "
+        f"the seed's df.corr(), so a few huge models dominate it. {sample_caption}"
+    )
+    plotted["pearson_r"] = [data.pearson_r]
+    return finish(fig, title, caption, plotted)
+
+
+# --------------------------------------------------------------------------- figure 10
+
+
+def growth_title(data: Growth) -> str:
+    if not data.model_ids or data.likes_per_day[0] <= 0:
+        return "No model gained likes between the last two snapshots"
+    best = data.likes_per_day[0]
+    span = f"{best:,.1f} likes a day over the {data.days_between:.0f} days to {day(data.latest_at)}"
+    ties = sum(1 for v in data.likes_per_day if v == best)
+    if ties > 1:
+        more = "+" if ties == len(data.likes_per_day) else ""
+        return f"{ties}{more} models tie for the fastest growth: {span}"
+    return f"{short(data.model_ids[0], 60)} grew fastest: {span}"
+
+
+def growth(data: Growth, sample_caption: str) -> Rendered:
+    rows = max(len(data.model_ids), len(data.categories), 1)
+    fig = style.new_figure(14, 2.2 + 0.36 * rows)
+    left, right = fig.subplots(1, 2)
+    n = len(data.model_ids)
+    model_bars = left.barh(
+        range(n),
+        data.likes_per_day,
+        color=[style.modality_colour(m) for m in data.model_modalities],
+        edgecolor=style.BAR_EDGE,
+        linewidth=0.4,
+    )
+    left.set_yticks(range(n), [short(m) for m in data.model_ids])
+    left.invert_yaxis()
+    for i, value in enumerate(data.likes_per_day):
+        left.text(max(value, 0), i, f" {value:,.1f}", va="center", fontsize=9)
+    left.set_xlim(min(0, *data.likes_per_day) * 1.1, max(1e-9, *data.likes_per_day) * 1.2)
+    left.set_xlabel(f"Likes gained per day, {day(data.previous_at)} to {day(data.latest_at)}")
+    left.set_title(f"Fastest-growing models (top {n} of {data.compared_models:,})", loc="left")
+
+    c = len(data.categories)
+    category_bars = right.barh(
+        range(c),
+        data.share_change_points,
+        color=[style.modality_colour(m) for m in data.category_modalities],
+        edgecolor=style.BAR_EDGE,
+        linewidth=0.4,
+    )
+    right.set_yticks(range(c), data.categories)
+    right.invert_yaxis()
+    right.axvline(0, color="#333333", linewidth=0.8)
+    for i, value in enumerate(data.share_change_points):
+        right.text(
+            value,
+            i,
+            f" {value:+.1f} ",
+            va="center",
+            ha="left" if value >= 0 else "right",
+            fontsize=9,
+        )
+    reach = max([abs(v) for v in data.share_change_points] + [0.1]) * 1.35
+    right.set_xlim(-reach, reach)
+    right.set_xlabel(
+        f"Change in share of categorised models (percentage points), "
+        f"{day(data.first_category_at)} to {day(data.last_category_at)}"
+    )
+    right.set_title("Categories' change in share of the sample", loc="left")
+    # One legend for both panels, outside them: long bars fill every corner of the left one.
+    style.modality_legend(
+        right,
+        [*data.model_modalities, *data.category_modalities],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
+    title = growth_title(data)
+    caption = (
+        "Left: models present in both of the two latest snapshots, by likes gained per day "
+        "(marts.model_growth). Right: change in each category's share of the snapshot's "
+        "categorised models between the first and latest snapshot (marts.category_trends); a "
+        "share shift reflects what is trending, not new releases. "
+        f"{sample_caption}"
+    )
+    plotted = {
+        "model_ids": list(data.model_ids),
+        "likes_per_day": bar_lengths(model_bars, horizontal=True),
+        "categories": list(data.categories),
+        "share_change_points": bar_lengths(category_bars, horizontal=True),
+    }
+    return finish(fig, title, caption, plotted)

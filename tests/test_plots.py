@@ -1,0 +1,710 @@
+"""Tests of `python -m plots` and `python -m plots.export` on a two-snapshot warehouse.
+
+The warehouse is built once per session from the recorded response plus a modified copy a week
+later. Every figure's plotted values and every fact in the report are recomputed here with
+independent SQL (or Python over raw rows) and compared.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+from matplotlib import image as mpimg
+
+from plots import cli, data, figures
+from plots.catalog import FIGURES, render
+from plots.facts import compute_facts
+from plots.style import percent
+from tests.conftest import REPO, dbt_build, ingest, run
+
+SECOND_SNAPSHOT_AT = "2025-12-08T21:00:00Z"
+FIRST_SNAPSHOT_AT = "2025-12-01T21:00:00Z"
+NEW_MODELS = 5
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def second_snapshot(recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A week later: a tenth of the models dropped, a third more liked, five new ones."""
+    later = []
+    for i, model in enumerate(recorded):
+        if i % 10 == 9:
+            continue
+        model = dict(model)
+        if i % 3 == 0:
+            model["likes"] += (i * 37) % 97
+            model["downloads"] = int(model["downloads"] * 1.1)
+        later.append(model)
+    for k in range(NEW_MODELS):
+        new = dict(recorded[k])
+        new["id"] = new["modelId"] = f"example-org/new-model-{k}"
+        new["_id"] = f"{k:024x}"
+        new["createdAt"] = "2025-12-05T12:00:00.000Z"
+        new["likes"] = 10 * k
+        later.append(new)
+    return later
+
+
+@dataclass(frozen=True)
+class Built:
+    database: Path
+    out: Path
+    result: subprocess.CompletedProcess[str]
+
+
+# One build per session even when several test modules ask for it: pytest would otherwise make
+# a separate session fixture for each module that imports it.
+_BUILDS: dict[str, Built] = {}
+
+
+def build_once(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Built:
+    """The two-snapshot warehouse, then `python -m plots` run once as `make plots` does."""
+    if "built" not in _BUILDS:
+        work = tmp_path_factory.mktemp("plots-warehouse")
+        database = work / "hf_trends.duckdb"
+        later = work / "hf_models_2025-12-08.json"
+        later.write_text(json.dumps(second_snapshot(json.loads(fixture_file.read_text()))))
+        ingest(database, "--from-file", fixture_file, "--snapshot-at", FIRST_SNAPSHOT_AT)
+        ingest(database, "--from-file", later, "--snapshot-at", SECOND_SNAPSHOT_AT)
+        dbt_build(database, work)
+        out = work / "out"
+        # The database comes from $HF_TRENDS_DB, as in `make plots`.
+        result = run([sys.executable, "-m", "plots", "--out", out], database=database)
+        _BUILDS["built"] = Built(database, out, result)
+    return _BUILDS["built"]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Built:
+    return build_once(tmp_path_factory, fixture_file)
+
+
+@pytest.fixture(scope="session")
+def warehouse(built: Built) -> Path:
+    return built.database
+
+
+@pytest.fixture(scope="session")
+def con(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def caption(con: duckdb.DuckDBPyConnection) -> str:
+    return data.sample(con).caption
+
+
+def sql(con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None) -> list:
+    return con.execute(query, params or []).fetchall()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str) -> Any:
+    return sql(con, query)[0][0]
+
+
+def drawn(name: str, con: duckdb.DuckDBPyConnection, caption: str) -> figures.Rendered:
+    spec = next(s for s in FIGURES if s.name == name)
+    rendered = render(spec, con, caption)
+    assert rendered.placeholder_reason is None, rendered.placeholder_reason
+    return rendered
+
+
+def assert_not_blank(path: Path) -> None:
+    pixels = mpimg.imread(path)
+    assert pixels.std() > 0.05, f"{path.name} looks blank"
+    # Over 2% of the pixels must differ from the background, not just a title on white.
+    grey = pixels[..., :3].mean(axis=2)
+    assert (grey < 0.9).mean() > 0.02, f"{path.name} is nearly empty"
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_every_figure_and_the_report_are_written(built: Built) -> None:
+    assert built.result.returncode == 0
+    for spec in FIGURES:
+        path = built.out / f"{spec.name}.png"
+        assert path.is_file(), spec.name
+        assert_not_blank(path)
+        assert f"wrote {path}" in built.result.stderr
+    assert (built.out / "report.html").is_file()
+    # Two snapshots and every mart built: nothing should fall back to a placeholder.
+    assert "(0 placeholders)" in built.result.stderr
+
+
+def test_help_exits_zero() -> None:
+    result = run([sys.executable, "-m", "plots", "--help"])
+    assert "--format" in result.stdout and "--database" in result.stdout
+
+
+def test_missing_warehouse_is_one_clear_line(tmp_path: Path) -> None:
+    result = run(
+        [sys.executable, "-m", "plots", "--out", tmp_path / "out"],
+        database=tmp_path / "absent.duckdb",
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "run make build first" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_warehouse_without_marts_is_one_clear_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = run(
+        [sys.executable, "-m", "plots", "--database", empty, "--out", tmp_path], check=False
+    )
+    assert result.returncode == 1
+    assert "no marts: run make build first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_locked_warehouse_exits_3(warehouse: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "locked.duckdb"
+    shutil.copy(warehouse, copy)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(60)",
+            str(copy),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        result = run(
+            [sys.executable, "-m", "plots", "--database", copy, "--out", tmp_path], check=False
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 3
+    assert "in use" in result.stderr and "lock" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- plotted values = marts
+
+
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [
+        ("downloads_by_category", "total_downloads"),
+        ("likes_by_category", "total_likes"),
+        ("trending_score_by_category", "total_trending_score"),
+    ],
+)
+def test_category_bars_equal_the_mart(
+    con: duckdb.DuckDBPyConnection, caption: str, name: str, column: str
+) -> None:
+    plotted = drawn(name, con, caption).plotted
+    expected = dict(sql(con, f"select category, {column} from marts.category_popularity"))
+    assert sorted(plotted["labels"]) == sorted(expected)
+    assert plotted["values"] == pytest.approx([expected[c] for c in plotted["labels"]])
+    assert plotted["values"] == sorted(plotted["values"], reverse=True)
+    assert len(plotted["labels"]) >= 40  # every category gets its own readable row
+
+
+def test_modality_share_equals_the_marts(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    plotted = drawn("modality_share", con, caption).plotted
+    total = scalar(con, "select count(*) from marts.models")
+    counts = dict(sql(con, "select modality, count(*) from marts.models group by 1"))
+    assert dict(zip(plotted["modalities"], plotted["modality_shares"], strict=True)) == (
+        pytest.approx({m: k / total for m, k in counts.items()})
+    )
+    rows = sql(
+        con,
+        "select research_group, sum(model_count), sum(total_downloads) "
+        "from marts.category_popularity group by 1",
+    )
+    models = sum(r[1] for r in rows)
+    downloads = sum(r[2] for r in rows)
+    groups = plotted["groups"]
+    assert dict(zip(groups, plotted["group_model_shares"], strict=True)) == pytest.approx(
+        {g: m / models for g, m, _ in rows}
+    )
+    assert dict(zip(groups, plotted["group_download_shares"], strict=True)) == pytest.approx(
+        {g: d / downloads for g, _, d in rows}
+    )
+
+
+def test_releases_by_year_equal_the_mart(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    plotted = drawn("releases_by_year", con, caption).plotted
+    expected = dict(sql(con, "select release_year_bucket, model_count from marts.releases_by_year"))
+    assert dict(zip(plotted["labels"], plotted["values"], strict=True)) == expected
+    # The placeholder bucket is drawn last, apart from the real years.
+    assert "placeholder" in plotted["labels"][-1]
+
+
+def test_releases_by_month_equal_the_mart(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    plotted = drawn("releases_by_month", con, caption).plotted
+    totals = dict(
+        sql(
+            con,
+            "select strftime(release_month, '%Y-%m-%d'), sum(model_count) "
+            "from marts.release_trends group by 1",
+        )
+    )
+    drawn_totals = dict(zip(plotted["months"], plotted["totals"], strict=True))
+    assert {m: k for m, k in drawn_totals.items() if k} == totals
+    nlp = dict(
+        sql(
+            con,
+            "select strftime(release_month, '%Y-%m-%d'), model_count "
+            "from marts.release_trends where modality = 'nlp'",
+        )
+    )
+    drawn_nlp = dict(zip(plotted["months"], plotted["Text (nlp)"], strict=True))
+    assert {m: k for m, k in drawn_nlp.items() if k} == nlp
+
+
+def test_modality_share_by_year_equals_models(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    plotted = drawn("modality_share_by_year", con, caption).plotted
+    rows = sql(
+        con,
+        "select release_year, count(*) filter (where modality = 'nlp'), count(*) "
+        "from marts.models where release_year is not null and modality is not null "
+        "group by 1 order by 1",
+    )
+    assert plotted["years"] == [r[0] for r in rows]
+    assert plotted["totals"] == [r[2] for r in rows]
+    assert plotted["nlp"] == pytest.approx([r[1] / r[2] for r in rows])
+
+
+def test_concentration_equals_models(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    plotted = drawn("download_concentration", con, caption).plotted
+    downloads = [
+        r[0] for r in sql(con, "select downloads from marts.models where downloads is not null")
+    ]
+    downloads.sort(reverse=True)
+    top = math.ceil(len(downloads) / 100)
+    assert plotted["top_n"] == [top]
+    assert plotted["top_share"][0] == pytest.approx(sum(downloads[:top]) / sum(downloads))
+    positive = [d for d in downloads if d > 0]
+    assert list(plotted["downloads"]) == positive
+    assert list(plotted["ranks"]) == list(range(1, len(positive) + 1))
+
+
+def test_scatter_equals_models(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    plotted = drawn("likes_vs_downloads", con, caption).plotted
+    rows = {r[0]: r[1:] for r in sql(con, "select model_id, downloads, likes from marts.models")}
+    assert sorted(plotted["model_ids"]) == sorted(rows)
+    for model_id, x, y in zip(
+        plotted["model_ids"], plotted["downloads_plus_1"], plotted["likes_plus_1"], strict=True
+    ):
+        assert (x, y) == (rows[model_id][0] + 1, rows[model_id][1] + 1)
+    r = scalar(con, "select corr(downloads, likes) from marts.models")
+    assert plotted["pearson_r"][0] == pytest.approx(r)
+
+
+def test_growth_equals_the_marts(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    plotted = drawn("growth", con, caption).plotted
+    snapshots = [
+        r[0] for r in sql(con, "select snapshot_id from marts.snapshots order by snapshot_at desc")
+    ]
+    rows = sql(
+        con,
+        "select model_id, likes_change / days_between from marts.model_growth "
+        "where snapshot_id = ? and previous_snapshot_id = ? "
+        "order by likes_change / days_between desc, model_id limit 15",
+        snapshots[:2],
+    )
+    assert plotted["model_ids"] == [r[0] for r in rows]
+    assert plotted["likes_per_day"] == pytest.approx([r[1] for r in rows])
+    shares = sql(
+        con,
+        "select category, snapshot_id, share_of_models from marts.category_trends",
+    )
+    by = {(c, s): v for c, s, v in shares}
+    for category, points in zip(plotted["categories"], plotted["share_change_points"], strict=True):
+        change = by.get((category, snapshots[0]), 0) - by.get((category, snapshots[-1]), 0)
+        assert points == pytest.approx(change * 100)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def latest_snapshot(con: duckdb.DuckDBPyConnection) -> tuple[str, datetime]:
+    return sql(
+        con,
+        "select snapshot_id, snapshot_at from marts.snapshots order by snapshot_at desc limit 1",
+    )[0]
+
+
+def group_share(con: duckdb.DuckDBPyConnection, column: str) -> float:
+    return scalar(
+        con,
+        f"select sum({column}) filter (where research_group = 'Text') / sum({column}) "
+        "from marts.category_popularity",
+    )
+
+
+def in_latest(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    """(created_at, placeholder) of the latest snapshot's models, via model_snapshots."""
+    snapshot_id, _ = latest_snapshot(con)
+    return sql(
+        con,
+        "select m.created_at, m.is_created_at_placeholder from marts.model_snapshots s "
+        "join marts.models m using (model_id) where s.snapshot_id = ?",
+        [snapshot_id],
+    )
+
+
+def own_month(con: duckdb.DuckDBPyConnection) -> int:
+    _, at = latest_snapshot(con)
+    return sum(
+        1
+        for created, placeholder in in_latest(con)
+        if created and not placeholder and (created.year, created.month) == (at.year, at.month)
+    )
+
+
+def last_30_days(con: duckdb.DuckDBPyConnection) -> int:
+    _, at = latest_snapshot(con)
+    return sum(
+        1
+        for created, placeholder in in_latest(con)
+        if created and not placeholder and 0 <= (at - created).total_seconds() < 30 * 86400
+    )
+
+
+def downloads(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return sorted(
+        (r[0] for r in sql(con, "select downloads from marts.models where downloads is not null")),
+        reverse=True,
+    )
+
+
+def text_share_by_year(con: duckdb.DuckDBPyConnection) -> list[tuple[int, float, int]]:
+    return sql(
+        con,
+        "select release_year, count(*) filter (where research_group = 'Text') / count(*), "
+        "count(*) from marts.models where category is not null and release_year is not null "
+        "group by 1 order by 1",
+    )
+
+
+def growth_rates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, float, int, str]]:
+    ids = [
+        r[0]
+        for r in sql(
+            con, "select snapshot_id from marts.snapshots order by snapshot_at desc limit 2"
+        )
+    ]
+    return sql(
+        con,
+        "select model_id, likes_per_day, likes_change, category from marts.model_growth "
+        "where snapshot_id = ? and previous_snapshot_id = ? order by likes_per_day desc, model_id",
+        ids,
+    )
+
+
+# Each fact recomputed another way: from other marts, in Python, or with a different query.
+EXPECTED_FACTS: dict[str, Any] = {
+    "snapshot_count": lambda c: scalar(c, "select count(*) from marts.snapshots"),
+    "model_count": lambda c: scalar(c, "select count(*) from marts.models"),
+    "latest_model_count": lambda c: len(in_latest(c)),
+    "latest_own_month_count": own_month,
+    "latest_own_month_share": lambda c: own_month(c) / len(in_latest(c)),
+    "latest_last_30_days_count": last_30_days,
+    "latest_last_30_days_share": lambda c: last_30_days(c) / len(in_latest(c)),
+    "placeholder_count": lambda c: scalar(
+        c, "select model_count from marts.releases_by_year where is_placeholder_bucket"
+    ),
+    "categorised_model_count": lambda c: scalar(
+        c, "select count(*) from marts.models where category is not null and created_at is not null"
+    ),
+    "category_count": lambda c: scalar(
+        c, "select count(distinct category) from marts.models where created_at is not null"
+    ),
+    "text_share_models": lambda c: group_share(c, "model_count"),
+    "text_share_downloads": lambda c: group_share(c, "total_downloads"),
+    "text_share_likes": lambda c: group_share(c, "total_likes"),
+    "text_share_trending": lambda c: group_share(c, "total_trending_score"),
+    "top_downloads_category": lambda c: scalar(
+        c, "select arg_max(category, total_downloads) from marts.category_popularity"
+    ),
+    "top_downloads_category_share": lambda c: scalar(
+        c, "select max(share_of_downloads) from marts.category_popularity"
+    ),
+    "top_likes_category": lambda c: scalar(
+        c, "select arg_max(category, total_likes) from marts.category_popularity"
+    ),
+    "text_generation_share_models": lambda c: scalar(
+        c,
+        "select share_of_models from marts.category_popularity where category = 'text-generation'",
+    ),
+    "top1pct_model_count": lambda c: math.ceil(len(downloads(c)) / 100),
+    "top1pct_download_share": lambda c: (
+        sum(downloads(c)[: math.ceil(len(downloads(c)) / 100)]) / sum(downloads(c))
+    ),
+    "zero_download_count": lambda c: downloads(c).count(0),
+    "median_downloads": lambda c: statistics.median(downloads(c)),
+    "mean_downloads": lambda c: statistics.mean(downloads(c)),
+    "r_downloads_likes": lambda c: scalar(c, "select corr(downloads, likes) from marts.models"),
+    "newest_year": lambda c: scalar(c, "select max(release_year) from marts.models"),
+    "newest_year_count": lambda c: scalar(
+        c,
+        "select count(*) from marts.models "
+        "where release_year = (select max(release_year) from marts.models)",
+    ),
+    "previous_year_count": lambda c: scalar(
+        c,
+        "select count(*) from marts.models "
+        "where release_year = (select max(release_year) - 1 from marts.models)",
+    ),
+    "text_share_first_year": lambda c: text_share_by_year(c)[0][1],
+    "text_share_last_year": lambda c: text_share_by_year(c)[-1][1],
+    "text_share_peak": lambda c: max(r[1] for r in text_share_by_year(c)),
+    "growth_model_count": lambda c: len(growth_rates(c)),
+    "growth_median_likes_per_day": lambda c: statistics.median(r[1] for r in growth_rates(c)),
+    "growth_top_model": lambda c: growth_rates(c)[0][0],
+    "growth_top_likes_per_day": lambda c: growth_rates(c)[0][1],
+    "growth_text_generation_share_of_likes_gained": lambda c: (
+        sum(r[2] for r in growth_rates(c) if r[3] == "text-generation")
+        / sum(r[2] for r in growth_rates(c))
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def facts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    return compute_facts(con)
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED_FACTS))
+def test_fact_equals_the_marts(
+    facts: dict[str, Any], con: duckdb.DuckDBPyConnection, key: str
+) -> None:
+    expected = EXPECTED_FACTS[key](con)
+    assert facts[key] == (pytest.approx(expected) if isinstance(expected, float) else expected)
+
+
+class ReportParser(HTMLParser):
+    """Collects the key-finding sentences, the seed verdicts and the image sources."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.section = ""
+        self.in_li = False
+        self.findings: list[str] = []
+        self.verdicts: list[str] = []
+        self.images: list[str] = []
+        self.in_verdict = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "section":
+            self.section = attributes.get("id") or ""
+        elif tag == "li" and self.section == "key-findings":
+            self.in_li = True
+            self.findings.append("")
+        elif tag == "span" and "verdict" in (attributes.get("class") or ""):
+            self.in_verdict = True
+        elif tag == "img":
+            self.images.append(attributes.get("src") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li":
+            self.in_li = False
+        elif tag == "span":
+            self.in_verdict = False
+
+    def handle_data(self, text: str) -> None:
+        if self.in_li:
+            self.findings[-1] += text
+        if self.in_verdict:
+            self.verdicts.append(text)
+
+
+@pytest.fixture(scope="session")
+def report(built: Built) -> tuple[str, ReportParser]:
+    text = (built.out / "report.html").read_text(encoding="utf-8")
+    parser = ReportParser()
+    parser.feed(text)
+    return text, parser
+
+
+def test_every_key_finding_carries_a_number(report: tuple[str, ReportParser]) -> None:
+    _, parsed = report
+    assert len(parsed.findings) >= 6
+    for sentence in parsed.findings:
+        assert re.search(r"\d", sentence), sentence
+
+
+def test_report_states_the_computed_numbers(
+    report: tuple[str, ReportParser], facts: dict[str, Any]
+) -> None:
+    text, _ = report
+    for key in (
+        "text_share_models",
+        "text_share_downloads",
+        "top1pct_download_share",
+        "latest_own_month_share",
+        "latest_last_30_days_share",
+        "newest_year_share",
+    ):
+        assert percent(facts[key]) in text, key
+    assert f"{facts['latest_own_month_count']:,}" in text
+    assert f"r = {facts['r_downloads_likes']:.2f}" in text
+
+
+def test_report_judges_the_seeds_three_findings(report: tuple[str, ReportParser]) -> None:
+    text, parsed = report
+    for claim in (
+        "Text-based models dominate model releases and popularity metrics.",
+        "High engagement metrics reflect rapid growth in LLM research.",
+        "Recent years show a sharp increase in AI model releases.",
+    ):
+        assert claim in text
+    assert len(parsed.verdicts) == 3
+    assert set(parsed.verdicts) <= {"supported", "refuted", "undecidable"}
+    # A trending sample cannot show release growth.
+    assert parsed.verdicts[2] == "undecidable"
+
+
+def test_report_images_exist_beside_it(built: Built, report: tuple[str, ReportParser]) -> None:
+    _, parsed = report
+    assert parsed.images == [f"{spec.name}.png" for spec in FIGURES]
+    for src in parsed.images:
+        assert (built.out / src).is_file()
+
+
+def test_report_escapes_text() -> None:
+    from plots.report import FigureEntry, build_html
+
+    rendered = figures.Rendered(figures.Figure(), "<script>alert(1)</script>", "a & b", {})
+    page = build_html({}, [FigureEntry("x", "Q <b>", "x.png", rendered)], "db")
+    assert "<script>alert" not in page and "&lt;script&gt;" in page and "a &amp; b" in page
+
+
+# --------------------------------------------------------------------------- thin warehouses
+
+
+@pytest.fixture(scope="session")
+def thin_warehouse(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Only marts.snapshots (one snapshot) and marts.models: most figures lack their marts."""
+    work = tmp_path_factory.mktemp("thin")
+    source = work / "source.duckdb"
+    shutil.copy(warehouse, source)
+    thin = work / "thin.duckdb"
+    with duckdb.connect(str(thin)) as connection:
+        connection.execute(f"attach '{source}' as src (read_only)")
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.snapshots as "
+            "select * from src.marts.snapshots order by snapshot_at limit 1"
+        )
+        connection.execute("create table marts.models as select * from src.marts.models")
+    return thin
+
+
+def test_thin_warehouse_says_so_on_every_canvas(thin_warehouse: Path, tmp_path: Path) -> None:
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "plots",
+            "--database",
+            thin_warehouse,
+            "--out",
+            tmp_path,
+            "--format",
+            "svg",
+        ]
+    )
+    assert "Traceback" not in result.stderr
+    for spec in FIGURES:
+        assert (tmp_path / f"{spec.name}.svg").stat().st_size > 1000
+    with duckdb.connect(str(thin_warehouse), read_only=True) as connection:
+        caption = data.sample(connection).caption
+        reasons = {
+            spec.name: render(spec, connection, caption).placeholder_reason for spec in FIGURES
+        }
+    assert "needs two or more snapshots" in (reasons["growth"] or "")
+    assert "marts.category_popularity is not in the warehouse yet" in (
+        reasons["downloads_by_category"] or ""
+    )
+    assert "marts.release_trends" in (reasons["releases_by_month"] or "")
+    # Figures whose marts exist are still drawn.
+    assert reasons["download_concentration"] is None
+    svg = (tmp_path / "growth.svg").read_text()
+    assert "Not enough data" in svg and "needs two or more snapshots" in svg
+    page = (tmp_path / "report.html").read_text()
+    assert "Not drawn: Growth needs two or more snapshots" in page
+
+
+def test_a_failing_figure_costs_only_itself(
+    thin_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(loaded: Any, caption: str) -> figures.Rendered:
+        raise ZeroDivisionError("a bug")
+
+    growth = next(s for s in FIGURES if s.name == "growth")
+    concentration = next(s for s in FIGURES if s.name == "download_concentration")
+    monkeypatch.setattr(cli, "FIGURES", [replace(concentration, draw=broken), growth])
+    assert cli.main(["--database", str(thin_warehouse), "--out", str(tmp_path), "-q"]) == 1
+    assert_not_blank(tmp_path / "download_concentration.png")
+    assert (tmp_path / "growth.png").is_file() and (tmp_path / "report.html").is_file()
+    assert (
+        "Drawing this figure failed (ZeroDivisionError)" in (tmp_path / "report.html").read_text()
+    )
+
+
+# --------------------------------------------------------------------------- export and exposures
+
+
+def test_export_writes_every_model(
+    warehouse: Path, con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    out = tmp_path / "nested" / "cleaned_model_data.csv"
+    run([sys.executable, "-m", "plots.export", "--out", out], database=warehouse)
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == scalar(con, "select count(*) from marts.models")
+    assert list(rows[0])[:7] == [
+        "model_id",
+        "category",
+        "created_at",
+        "downloads",
+        "likes",
+        "trending_score",
+        "release_year",
+    ]
+    assert {"license", "arxiv_ids", "languages", "modality"} <= set(rows[0])
+
+
+def test_exposures_cover_every_figure_and_the_report() -> None:
+    spec = yaml.safe_load((REPO / "models" / "marts" / "_marts__exposures.yml").read_text())
+    exposures = {e["name"]: e for e in spec["exposures"]}
+    assert set(exposures) == {s.name for s in FIGURES} | {"report"}
+    for figure in FIGURES:
+        refs = {re.sub(r"ref\('(.+)'\)", r"\1", d) for d in exposures[figure.name]["depends_on"]}
+        assert refs == set(figure.marts), figure.name
+    for exposure in exposures.values():
+        assert exposure["owner"] == {"name": "hf-trends", "email": "hf-trends@example.com"}
+        assert exposure["type"] in {"analysis", "dashboard"}
