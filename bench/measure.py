@@ -30,6 +30,8 @@ class Result:
     wall_s: float
     peak_rss_mb: float
     returncode: int
+    # user + system CPU of the child (and the descendants it waited for), from the same rusage
+    cpu_s: float = 0.0
 
 
 def measure(
@@ -46,7 +48,12 @@ def measure(
     returncode = os.waitstatus_to_exitcode(status)
     # Tell Popen the child is reaped, or it would try to wait for it again.
     proc.returncode = returncode
-    return Result(wall_s=wall, peak_rss_mb=_maxrss_to_mb(usage.ru_maxrss), returncode=returncode)
+    return Result(
+        wall_s=wall,
+        peak_rss_mb=_maxrss_to_mb(usage.ru_maxrss),
+        returncode=returncode,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+    )
 
 
 def _maxrss_to_mb(maxrss: int) -> float:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -30,6 +33,29 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def seconds(minimum: float, inclusive: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not math.isfinite(value) or value < minimum or (value == minimum and not inclusive):
+            bound = "at least" if inclusive else "more than"
+            raise argparse.ArgumentTypeError(f"must be {bound} {minimum:g}, got {text}")
+        return value
+
+    return parse
+
+
+def endpoint_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an http(s) URL with a host (e.g. https://huggingface.co)"
+        )
+    return text
 
 
 def utc_datetime(text: str) -> datetime:
@@ -81,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl = parser.add_argument_group("crawling the Hub")
     crawl.add_argument(
         "--endpoint",
-        default=os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT),
+        type=endpoint_url,
+        # argparse runs `type` on a string default too, so a bad HF_ENDPOINT is a usage error.
+        default=os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT,
         help="Hub base URL (default: $HF_ENDPOINT or %(default)s)",
     )
     crawl.add_argument("--all", action="store_true", help="follow every page (a full crawl)")
@@ -127,14 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     network.add_argument(
         "--backoff",
-        type=float,
+        type=seconds(0, inclusive=True),
         default=RetryPolicy.backoff_s,
         metavar="SECONDS",
         help="first retry delay, doubling each time (default: %(default)s)",
     )
     network.add_argument(
         "--timeout",
-        type=float,
+        type=seconds(0, inclusive=False),
         default=RetryPolicy.read_timeout_s,
         metavar="SECONDS",
         help="read timeout per request (default: %(default)s)",
@@ -225,6 +253,12 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", warehouse.describe_duckdb_error(exc, f"warehouse {database}"))
         return 1
     except KeyboardInterrupt:
+        log.error("interrupted; what was landed is kept: rerun the same command to resume")
+        return 130
+    except RuntimeError as exc:
+        # Ctrl-C inside a DuckDB statement surfaces as "Query interrupted", caused by it.
+        if not isinstance(exc.__cause__, KeyboardInterrupt):
+            raise
         log.error("interrupted; what was landed is kept: rerun the same command to resume")
         return 130
     log.info("%s", summary.line())

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from tenacity import (
@@ -45,6 +48,8 @@ class Page:
     model_ids: list[str | None]
     next_url: str | None
     retries: int
+    # Set when `next_url` leads back to a page of this crawl: following it would never end.
+    loop_error: FetchError | None = None
 
 
 class TransientPageError(Exception):
@@ -55,15 +60,40 @@ class TransientPageError(Exception):
         self.wait_hint_s = wait_hint_s
 
 
-def rate_limit_wait(headers: requests.structures.CaseInsensitiveDict[str]) -> float | None:
-    """Seconds the server asks us to wait: `RateLimit: "api";r=0;t=42` or `Retry-After: 42`."""
-    match = re.search(r"(?:^|;)\s*t=(\d+(?:\.\d+)?)", headers.get("RateLimit", ""))
-    if match:
-        return min(float(match[1]), MAX_RATE_LIMIT_WAIT_S)
-    retry_after = headers.get("Retry-After", "")
-    if retry_after.strip().isdigit():
+def ratelimit_field(header: str, name: str) -> float | None:
+    match = re.search(rf"(?:^|;)\s*{name}=(\d+(?:\.\d+)?)", header)
+    return float(match[1]) if match else None
+
+
+def rate_limit_wait(
+    headers: requests.structures.CaseInsensitiveDict[str], status: int = 429
+) -> float | None:
+    """Seconds the server asks us to wait: `RateLimit: "api";r=0;t=42` or `Retry-After: 42`.
+
+    The Hub sends RateLimit on every response, where `t=` is merely when the window resets;
+    it is a wait only once the quota is spent (a 429, or r=0). A 503 with r=480;t=250 must not
+    stall the crawl for four minutes.
+    """
+    header = headers.get("RateLimit", "")
+    reset_in = ratelimit_field(header, "t")
+    if reset_in is not None and (status == 429 or ratelimit_field(header, "r") == 0):
+        return min(reset_in, MAX_RATE_LIMIT_WAIT_S)
+    retry_after = headers.get("Retry-After", "").strip()
+    if retry_after.isdigit():
         return min(float(retry_after), MAX_RATE_LIMIT_WAIT_S)
     return None
+
+
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.hostname, parts.port
+
+
+def connection_reason(exc: requests.RequestException) -> str:
+    """The root cause, not urllib3's 'HTTPConnectionPool(...): Max retries exceeded' wrapper."""
+    reason: Any = exc.args[0] if exc.args else exc
+    reason = getattr(reason, "reason", None) or reason
+    return str(reason)[:160]
 
 
 def describe_body(body: bytes) -> str:
@@ -109,8 +139,10 @@ class HubClient:
         wait = state.next_action.sleep if state.next_action else 0
         log.warning("%s; retry %d in %.1f s", exc, state.attempt_number, wait)
 
-    def get_page(self, url: str, number: int) -> Page:
-        def attempt() -> tuple[requests.Response, list[Any]]:
+    def get_page(self, url: str, number: int, previous_ids: list[str | None] | None = None) -> Page:
+        """Fetch one page, retrying transient failures; `previous_ids` are the page before's."""
+
+        def attempt() -> tuple[requests.Response, list[str | None]]:
             try:
                 response = self.session.get(
                     url,
@@ -127,21 +159,38 @@ class HubClient:
                         "set HF_ENDPOINT to a reachable mirror or land a saved response "
                         "with --from-file"
                     ) from None
-                reason = str(exc.args[0]) if exc.args else type(exc).__name__
                 raise TransientPageError(
-                    f"page {number}: connection failed ({reason[:160]})"
+                    f"page {number}: connection failed ({connection_reason(exc)})"
                 ) from None
-            if response.status_code in RETRY_STATUSES:
+            except (
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ) as exc:
+                # The connection dropped (or garbled the body) after a 200 began: ask again.
                 raise TransientPageError(
-                    f"page {number} got HTTP {response.status_code}",
-                    rate_limit_wait(response.headers),
+                    f"page {number}: response cut off mid-body ({connection_reason(exc)})"
+                ) from None
+            except requests.RequestException as exc:
+                # Bad URL, redirect loop and the like: asking again cannot help.
+                raise FetchError(f"page {number} ({url}): {type(exc).__name__}: {exc}") from None
+            if response.status_code in RETRY_STATUSES:
+                wait = rate_limit_wait(response.headers, response.status_code)
+                hint = f" (the server asks to wait {wait:g} s)" if wait is not None else ""
+                raise TransientPageError(
+                    f"page {number} got HTTP {response.status_code}{hint}", wait
                 )
             if response.status_code != 200:
                 raise FetchError(
-                    f"page {number} ({response.url}) got HTTP {response.status_code}: "
-                    f"{response.text[:200]}"
+                    f"page {number} ({response.url}) got HTTP {response.status_code}"
+                    f"{auth_hint(response.status_code)}: {response.text[:200]}"
                 )
-            return response, parse_page(body, f"page {number}")
+            objects = parse_page(body, f"page {number}")
+            ids = page_ids(objects)
+            if previous_ids and ids == previous_ids:
+                # The cursor did not advance (a stale cache, a server hiccup): the page meant
+                # here was never served, so landing this copy would silently lose it.
+                raise TransientPageError(f"page {number} repeats page {number - 1} exactly")
+            return response, ids
 
         retrying = Retrying(
             retry=retry_if_exception_type(TransientPageError),
@@ -151,37 +200,118 @@ class HubClient:
             reraise=True,
         )
         try:
-            response, objects = retrying(attempt)
+            response, ids = retrying(attempt)
         except TransientPageError as exc:
             raise FetchError(
                 f"{exc} — gave up after {self.policy.attempts} attempts (request: {url})"
             ) from None
+        link = response.links.get("next", {}).get("url")
         return Page(
             number=number,
             url=response.url,
             body=response.content,
-            model_ids=[o.get("id") if isinstance(o, dict) else None for o in objects],
-            next_url=response.links.get("next", {}).get("url"),
+            model_ids=ids,
+            # The Hub sends absolute URLs; resolving keeps a relative one working too.
+            next_url=urljoin(response.url, link) if link else None,
             retries=retrying.statistics.get("attempt_number", 1) - 1,
         )
 
-    def iter_pages(self, first_url: str, first_number: int = 1) -> Iterator[Page]:
-        """Follow `rel="next"` exactly as given, refusing a Link that loops back."""
+    def iter_pages(
+        self,
+        first_url: str,
+        first_number: int = 1,
+        wants_next: Callable[[Page], bool] = lambda page: True,
+    ) -> Iterator[Page]:
+        """Follow `rel="next"` exactly as given, refusing a Link that loops back.
+
+        A looping page is yielded with `loop_error` set so the caller can stop *before*
+        recording its Link as the resume point; iterating further raises that error.
+        `wants_next(page)` is asked before fetching the page after `page`, so that a reader
+        running ahead (see `read_ahead`) never requests a page the caller will not use.
+        """
         seen_urls: set[str] = set()
         url, number = first_url, first_number
         previous_ids: list[str | None] | None = None
         while True:
-            page = self.get_page(url, number)
-            if page.model_ids and page.model_ids == previous_ids:
-                log.warning("page %d repeats page %d exactly (%s)", number, number - 1, page.url)
+            page = self.get_page(url, number, previous_ids)
+            seen_urls.update((url, page.url))
+            if page.next_url is not None:
+                page.loop_error = link_error(page, seen_urls)
             yield page
-            if page.next_url is None:
+            if page.next_url is None or not wants_next(page):
                 return
-            seen_urls.add(page.url)
-            if page.next_url in seen_urls:
-                raise FetchError(
-                    f'page {number}\'s Link rel="next" points back to an earlier page '
-                    f"({page.next_url}); stopping instead of looping"
-                )
+            if page.loop_error is not None:
+                raise page.loop_error
             previous_ids = page.model_ids
             url, number = page.next_url, number + 1
+
+
+_DONE = object()
+
+
+def read_ahead(pages: Iterator[Page]) -> Iterator[Page]:
+    """Yield `pages`, fetching the next one in a thread while the caller handles this one.
+
+    Landing a page is mostly DuckDB, which releases the GIL, so fetching page N+1 during it
+    overlaps network and parsing with storage. At most one page is fetched ahead; errors reach
+    the caller in order, after the pages fetched before them.
+    """
+    handoff: queue.Queue[tuple[object, BaseException | None]] = queue.Queue()
+    may_fetch = threading.Semaphore(1)
+    stopped = threading.Event()
+
+    def produce() -> None:
+        try:
+            while True:
+                may_fetch.acquire()
+                if stopped.is_set():
+                    return
+                page = next(pages, _DONE)
+                handoff.put((page, None))
+                if page is _DONE:
+                    return
+        except BaseException as exc:
+            handoff.put((None, exc))
+
+    # A daemon: an interrupted crawl must exit at once, not wait out a pending read timeout.
+    threading.Thread(target=produce, name="hub-read-ahead", daemon=True).start()
+    try:
+        while True:
+            page, error = handoff.get()
+            if error is not None:
+                raise error
+            if page is _DONE:
+                return
+            may_fetch.release()  # the caller now works on this page: fetch the next meanwhile
+            assert isinstance(page, Page)
+            yield page
+    finally:
+        stopped.set()
+        may_fetch.release()
+
+
+def page_ids(objects: list[Any]) -> list[str | None]:
+    return [o.get("id") if isinstance(o, dict) else None for o in objects]
+
+
+def link_error(page: Page, seen_urls: set[str]) -> FetchError | None:
+    """Why `page`'s next Link must not be followed, if it must not."""
+    assert page.next_url is not None
+    if page.next_url in seen_urls:
+        return FetchError(
+            f'page {page.number}\'s Link rel="next" points back to an earlier page '
+            f"({page.next_url}); stopping instead of looping"
+        )
+    if origin(page.next_url) != origin(page.url):
+        # The session carries the bearer token; it must never be sent to another host.
+        return FetchError(
+            f'page {page.number}\'s Link rel="next" leads to another host ({page.next_url}); '
+            "refusing to follow it"
+        )
+    return None
+
+
+def auth_hint(status: int) -> str:
+    if status in (401, 403):
+        return " (check HF_TOKEN: the Hub refused the token, or the request needs one)"
+    return ""

@@ -6,7 +6,9 @@ import logging
 import sys
 import time
 from types import TracebackType
+from typing import Any
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -35,13 +37,24 @@ class CrawlProgress:
                 TextColumn("{task.fields[rate]} models/s"),
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
+                # Beside the log lines, on stderr: stdout may be a pipe (rich's default console).
+                console=Console(stderr=True),
                 transient=True,
             )
             self.task = self.bar.add_task("crawl", total=total, completed=done, page=0, rate="-")
 
     def __enter__(self) -> CrawlProgress:
+        self.redirected: list[tuple[logging.StreamHandler[Any], Any]] = []
         if self.bar:
+            stderr = sys.stderr
             self.bar.start()
+            # rich now proxies sys.stderr to print above the live bar; log lines (retry
+            # warnings, from the fetch thread too) must go through it, or they split the bar.
+            self.redirected = [
+                (handler, handler.setStream(sys.stderr))
+                for handler in logging.getLogger().handlers
+                if isinstance(handler, logging.StreamHandler) and handler.stream is stderr
+            ]
         return self
 
     def __exit__(
@@ -52,6 +65,8 @@ class CrawlProgress:
     ) -> None:
         if self.bar:
             self.bar.stop()
+        for handler, stream in self.redirected:
+            handler.setStream(stream)
 
     def advance(self, page: int, models: int) -> None:
         self.done += models

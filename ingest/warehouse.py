@@ -2,7 +2,8 @@
 
 Every snapshot reaches `raw.hf_models` in one transaction. A crawl lands page by page into
 `raw.hf_models_pending` (so a killed crawl can resume), and only its final step moves the
-snapshot into `raw.hf_models`; readers therefore never see half a snapshot.
+snapshot into `raw.hf_models`; readers therefore never see half a snapshot. A saved file has
+nothing to resume, so it goes straight to `raw.hf_models` in its single transaction.
 """
 
 from __future__ import annotations
@@ -23,9 +24,17 @@ from ingest.errors import IngestError, WarehouseLockedError
 
 DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
 
-# read_json_objects refuses larger objects; a model object is a few KB, so anything near this is
-# a broken file, and the limit keeps one bad line from eating the machine's memory.
-MAX_OBJECT_BYTES = 64 * 1024 * 1024
+# read_json_objects refuses larger objects; a model object is a few KB (a `--full` one with a
+# long file list well under 1 MB), so anything near this is a broken file. The reader's buffers
+# grow with the limit: at 64 MB a 1M-model file took 620 MB of memory to scan, at 16 MB 190 MB.
+MAX_OBJECT_BYTES = 16 * 1024 * 1024
+
+# New warehouse files are created in a storage format that can zstd-compress a column: a model
+# object's JSON shrinks ~4.5x with zstd against ~2x with DuckDB's automatic choice (FSST), and
+# writes faster too. An older file keeps its format, where zstd would silently mean uncompressed,
+# so the payload columns ask for zstd only where the file supports it.
+STORAGE_VERSION = "v1.2.0"
+ZSTD_MIN_STORAGE = (1, 2)
 
 SCHEMA_DDL = [
     "create schema if not exists raw",
@@ -53,7 +62,7 @@ SCHEMA_DDL = [
     create table if not exists raw.hf_models (
         snapshot_id varchar not null,
         model_id varchar not null,
-        payload json not null,
+        payload json not null{payload_compression},
         snapshot_at timestamptz not null,
         source varchar not null,
         loaded_at timestamptz not null
@@ -65,7 +74,7 @@ SCHEMA_DDL = [
         page_number integer not null,
         position integer not null,
         model_id varchar not null,
-        payload json not null,
+        payload json not null{payload_compression},
         loaded_at timestamptz not null
     )
     """,
@@ -79,30 +88,54 @@ SCHEMA_DDL = [
         rejected_at timestamptz not null
     )
     """,
+    # Set by `python -m ingest.prune` when the snapshot's payloads left raw.hf_models; the
+    # history tables dbt built from them keep the snapshot.
+    "alter table raw.snapshots add column if not exists payload_pruned_at timestamptz",
 ]
 
+# The incremental table that holds every snapshot's parsed observations: a snapshot's payloads
+# may leave raw only once they are in it.
+HISTORY_TABLE = "intermediate.int_model_snapshots_clipped"
+
 # One place that decides what a landable object is; the SQL is shared by file and API landing.
+# Every JSON function over a whole object re-parses its text, so the object is parsed once, to
+# pull out `id` and `modelId` (SQL NULL when absent); the rest looks only at those small values.
+# A JSON text is an object exactly when it starts with "{".
 CLASSIFY_SQL = """
     select
         position,
         json as raw_text,
         case
-            when json_type(json) is distinct from 'OBJECT' then null
-            when json_type(json, '$.id') = 'VARCHAR' and json_extract_string(json, '$.id') <> ''
-                then json_extract_string(json, '$.id')
-            when json_type(json, '$.modelId') = 'VARCHAR'
-                and json_extract_string(json, '$.modelId') <> ''
-                then json_extract_string(json, '$.modelId')
+            when ids is null then null
+            when json_type(ids[1]) = 'VARCHAR' and json_extract_string(ids[1], '$') <> ''
+                then json_extract_string(ids[1], '$')
+            when json_type(ids[2]) = 'VARCHAR' and json_extract_string(ids[2], '$') <> ''
+                then json_extract_string(ids[2], '$')
         end as model_id,
         case
-            when json_type(json) is distinct from 'OBJECT'
+            when ids is null
                 then 'not a JSON object (' || coalesce(json_type(json), 'null') || ')'
-            when json_type(json, '$.id') is null and json_type(json, '$.modelId') is null
+            when ids[1] is null and ids[2] is null
                 then 'missing id: neither "id" nor "modelId" is present'
             else 'unusable id: "id"/"modelId" is not a non-empty string'
         end as reason
-    from read_json_objects(?, format = 'auto', maximum_object_size = {max_bytes})
-        with ordinality as t(json, position)
+    from (
+        select
+            position,
+            json,
+            case
+                when starts_with(json::varchar, '{{') then json_extract(json, ['$.id', '$.modelId'])
+            end as ids
+        from read_json_objects(?, format = 'auto', maximum_object_size = {max_bytes})
+            with ordinality as t(json, position)
+    )
+"""
+
+
+# The second pass of land_file_objects: the same objects at the same positions, unclassified.
+OBJECTS_SQL = """
+    read_json_objects(?, format = 'auto', maximum_object_size = {max_bytes})
+        with ordinality as objects(json, position)
 """
 
 
@@ -126,6 +159,8 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if not read_only and not path.exists():
+            create_database_file(path)
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
@@ -134,11 +169,28 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     try:
         con.execute("set TimeZone = 'UTC'")
         if not read_only:
+            compression = " using compression zstd" if supports_zstd(con) else ""
             for ddl in SCHEMA_DDL:
-                con.execute(ddl)
+                con.execute(ddl.format(payload_compression=compression))
         yield con
     finally:
         con.close()
+
+
+def create_database_file(path: Path) -> None:
+    """An empty warehouse file in STORAGE_VERSION; only ATTACH can choose a file's format."""
+    quoted = str(path).replace("'", "''")
+    with duckdb.connect() as con:
+        con.execute(f"attach '{quoted}' as new_warehouse (storage_version '{STORAGE_VERSION}')")
+        con.execute("detach new_warehouse")
+
+
+def supports_zstd(con: duckdb.DuckDBPyConnection) -> bool:
+    (tags,) = con.execute(
+        "select tags from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    match = re.match(r"v(\d+)\.(\d+)", tags.get("storage_version", ""))
+    return bool(match) and (int(match[1]), int(match[2])) >= ZSTD_MIN_STORAGE
 
 
 @contextmanager
@@ -201,35 +253,36 @@ def land_page(
     next_url: str | None,
     retries: int = 0,
     max_objects: int | None = None,
+    objects: int | None = None,
 ) -> PageResult:
-    """Stage one page (or one whole file) of model objects and move the resume point past it.
+    """Stage one page of model objects and move the resume point past it.
 
+    `objects` is how many objects the caller saw on the page, if it counted: when all of them
+    land, the pass that looks for rejects is skipped (a third of a page's cost otherwise).
     Caller owns the transaction: the objects and the resume point must commit together.
     """
     loaded_at = utc_now()
     # --limit can stop a crawl part-way through a page.
-    con.execute(
-        "create or replace temp table page_objects as "
-        + CLASSIFY_SQL.format(max_bytes=MAX_OBJECT_BYTES)
-        + " where position <= ?",
-        [str(json_path), max_objects if max_objects is not None else 2**62],
-    )
+    limit = max_objects if max_objects is not None else 2**62
+    classified = f"({CLASSIFY_SQL.format(max_bytes=MAX_OBJECT_BYTES)}) where position <= ?"
     landed = con.execute(
-        """
+        f"""
         insert into raw.hf_models_pending
         select ?, ?, position, model_id, raw_text, ?
-        from page_objects where model_id is not null
+        from {classified} and model_id is not null
         """,
-        [snapshot_id, page_number, loaded_at],
+        [snapshot_id, page_number, loaded_at, str(json_path), limit],
     ).fetchone()[0]
-    rejected = con.execute(
-        """
-        insert into raw.hf_models_rejected
-        select ?, ?, position, reason, raw_text, ?
-        from page_objects where model_id is null
-        """,
-        [snapshot_id, page_number, loaded_at],
-    ).fetchone()[0]
+    rejected = 0
+    if objects is None or landed < min(objects, limit):
+        rejected = con.execute(
+            f"""
+            insert into raw.hf_models_rejected
+            select ?, ?, position, reason, raw_text, ?
+            from {classified} and model_id is null
+            """,
+            [snapshot_id, page_number, loaded_at, str(json_path), limit],
+        ).fetchone()[0]
     con.execute(
         """
         update raw.snapshots set
@@ -242,7 +295,84 @@ def land_page(
         """,
         [next_url, page_number, landed + rejected, rejected, retries, snapshot_id],
     )
-    con.execute("drop table page_objects")
+    return PageResult(landed=landed, rejected=rejected)
+
+
+def land_file_objects(
+    con: duckdb.DuckDBPyConnection, snapshot_id: str, json_path: Path
+) -> PageResult:
+    """Land a whole saved response straight into raw.hf_models, the later copy of a repeat kept.
+
+    Two passes over the file: the first keeps only positions, ids and a hash of each object, the
+    second writes each kept payload once. Staging payloads in a temp table and in
+    raw.hf_models_pending, as a crawl must, wrote a 1M-model file three times and held it all
+    in memory. Caller owns the transaction, and completes the snapshot afterwards.
+    """
+    snapshot = find_snapshot(con, "snapshot_id = ?", [snapshot_id])
+    assert snapshot is not None
+    loaded_at = utc_now()
+    path = str(json_path)
+    con.execute(
+        f"""
+        create or replace temp table file_objects as
+        select
+            position,
+            model_id,
+            hash(raw_text) as payload_hash,
+            case when model_id is null then raw_text end as raw_text,
+            case when model_id is null then reason end as reason,
+        from ({CLASSIFY_SQL.format(max_bytes=MAX_OBJECT_BYTES)})
+        """,
+        [path],
+    )
+    rejected = con.execute(
+        """
+        insert into raw.hf_models_rejected
+        select ?, 1, position, reason, raw_text, ?
+        from file_objects where model_id is null
+        """,
+        [snapshot_id, loaded_at],
+    ).fetchone()[0]
+    (landed,) = con.execute(
+        "select count(*) from file_objects where model_id is not null"
+    ).fetchone()
+    # A repeated model keeps its later copy, as publish_snapshot does for a crawl.
+    con.execute(
+        """
+        create or replace temp table file_latest as
+        select
+            model_id,
+            max(position) as position,
+            arg_max(payload_hash, position) as payload_hash,
+        from file_objects where model_id is not null
+        group by model_id
+        """
+    )
+    (expected,) = con.execute("select count(*) from file_latest").fetchone()
+    # The hash ties each payload of the second pass to the id read in the first: a file that
+    # changed in between fails the count check instead of landing mismatched rows.
+    models = con.execute(
+        f"""
+        insert into raw.hf_models
+        select ?, latest.model_id, objects.json, ?, ?, ?
+        from {OBJECTS_SQL.format(max_bytes=MAX_OBJECT_BYTES)}
+        inner join file_latest as latest
+            on objects.position = latest.position and hash(objects.json) = latest.payload_hash
+        """,
+        [snapshot_id, snapshot["snapshot_at"], snapshot["source"], loaded_at, path],
+    ).fetchone()[0]
+    if models != expected:
+        raise IngestError(f"{json_path}: the file changed while it was being landed; retry")
+    con.execute("drop table file_objects")
+    con.execute("drop table file_latest")
+    con.execute(
+        """
+        update raw.snapshots set
+            next_url = null, pages_landed = 1, objects_served = ?, rejected_count = ?
+        where snapshot_id = ?
+        """,
+        [landed + rejected, rejected, snapshot_id],
+    )
     return PageResult(landed=landed, rejected=rejected)
 
 
@@ -253,27 +383,39 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> dict[s
     """
     snapshot = find_snapshot(con, "snapshot_id = ?", [snapshot_id])
     assert snapshot is not None
+    # Rank only the narrow key columns, then copy each kept payload once: a window carrying the
+    # payloads would sort every one of them.
     con.execute(
         """
         insert into raw.hf_models
-        select snapshot_id, model_id, payload, ?, ?, loaded_at
-        from raw.hf_models_pending
-        where snapshot_id = ?
-        qualify row_number() over (
-            partition by model_id order by page_number desc, position desc
-        ) = 1
+        select pending.snapshot_id, pending.model_id, pending.payload, $1, $2, pending.loaded_at
+        from raw.hf_models_pending as pending
+        semi join (
+            select page_number, position
+            from raw.hf_models_pending
+            where snapshot_id = $3
+            qualify row_number() over (
+                partition by model_id order by page_number desc, position desc
+            ) = 1
+        ) as latest using (page_number, position)
+        where pending.snapshot_id = $3
         """,
         [snapshot["snapshot_at"], snapshot["source"], snapshot_id],
     )
-    staged, models = con.execute(
-        """
-        select
-            (select count(*) from raw.hf_models_pending where snapshot_id = $1),
-            (select count(*) from raw.hf_models where snapshot_id = $1)
-        """,
-        [snapshot_id],
+    (staged,) = con.execute(
+        "select count(*) from raw.hf_models_pending where snapshot_id = ?", [snapshot_id]
     ).fetchone()
     con.execute("delete from raw.hf_models_pending where snapshot_id = ?", [snapshot_id])
+    return complete_snapshot(con, snapshot_id, staged)
+
+
+def complete_snapshot(
+    con: duckdb.DuckDBPyConnection, snapshot_id: str, staged: int
+) -> dict[str, Any]:
+    """Mark a snapshot whose models are in raw.hf_models complete; `staged` counts repeats too."""
+    (models,) = con.execute(
+        "select count(*) from raw.hf_models where snapshot_id = ?", [snapshot_id]
+    ).fetchone()
     con.execute(
         """
         update raw.snapshots set
@@ -292,6 +434,120 @@ def discard_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> None:
     with transaction(con):
         for table in ("raw.hf_models_pending", "raw.hf_models_rejected", "raw.snapshots"):
             con.execute(f"delete from {table} where snapshot_id = ?", [snapshot_id])
+
+
+@dataclass(frozen=True)
+class PrunePlan:
+    prune: list[str]
+    keep: list[str]
+    not_in_history: list[str]
+
+
+def plan_prune(con: duckdb.DuckDBPyConnection, keep: int) -> PrunePlan:
+    """Which snapshots' payloads go: all but the newest `keep` complete ones, once dbt has them."""
+    rows = con.execute(
+        """
+        select snapshot_id, payload_pruned_at is not null from raw.snapshots
+        where status = 'complete'
+        order by snapshot_at desc, completed_at desc, snapshot_id desc
+        """
+    ).fetchall()
+    older = [snapshot_id for snapshot_id, pruned in rows[keep:] if not pruned]
+    in_history = history_snapshot_ids(con)
+    return PrunePlan(
+        prune=[s for s in older if s in in_history],
+        keep=[snapshot_id for snapshot_id, _ in rows[:keep]],
+        not_in_history=[s for s in older if s not in in_history],
+    )
+
+
+def history_snapshot_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    schema, table = HISTORY_TABLE.split(".")
+    (exists,) = con.execute(
+        """
+        select count(*) from duckdb_tables()
+        where database_name = current_database() and schema_name = ? and table_name = ?
+        """,
+        [schema, table],
+    ).fetchone()
+    if not exists:
+        return set()
+    rows = con.execute(f"select distinct snapshot_id from {HISTORY_TABLE}").fetchall()
+    return {snapshot_id for (snapshot_id,) in rows}
+
+
+def prune_payloads(con: duckdb.DuckDBPyConnection, snapshot_ids: list[str]) -> int:
+    """Delete the snapshots' rows from raw.hf_models and mark them pruned; returns rows deleted.
+
+    Caller owns the transaction.
+    """
+    if not snapshot_ids:
+        return 0
+    (deleted,) = con.execute(
+        "delete from raw.hf_models where snapshot_id in (select unnest($1::varchar[]))",
+        [snapshot_ids],
+    ).fetchone()
+    con.execute(
+        """
+        update raw.snapshots set payload_pruned_at = $2
+        where snapshot_id in (select unnest($1::varchar[]))
+        """,
+        [snapshot_ids, utc_now()],
+    )
+    return deleted
+
+
+def compact(path: Path) -> tuple[int, int]:
+    """Rewrite the warehouse into a new file and swap it in; returns (bytes before, after).
+
+    DuckDB reuses the blocks that deleted rows free, so the file stops growing, but it only
+    gives space back to the disk when a file is written afresh. Tables, views and comments are
+    copied; the payload columns are recreated first so they keep their zstd compression.
+    """
+    before = path.stat().st_size
+    wal = Path(f"{path}.wal")
+    if wal.exists():
+        raise IngestError(f"{wal} exists: open and close the warehouse once, then compact")
+    fresh = path.with_name(f"{path.stem}.compacting{path.suffix}")
+    fresh.unlink(missing_ok=True)
+    # The old file keeps its alias (the file's stem), which dbt's views name in their SQL.
+    alias, quoted_old, quoted_new = path.stem, sql_text(path), sql_text(fresh)
+    try:
+        with duckdb.connect() as con:
+            con.execute(f"attach '{quoted_old}' as \"{alias}\" (read_only)")
+            con.execute(f"attach '{quoted_new}' as compacted (storage_version '{STORAGE_VERSION}')")
+            con.execute(f'copy from database "{alias}" to compacted (schema)')
+            con.execute("use compacted")
+            for table in ("raw.hf_models", "raw.hf_models_pending"):
+                con.execute(f"drop table {table}")
+            for ddl in SCHEMA_DDL:
+                con.execute(ddl.format(payload_compression=" using compression zstd"))
+            con.execute(f'copy from database "{alias}" to compacted (data)')
+            check_same_rows(con, alias)
+            con.execute("use memory")
+            con.execute("detach compacted")
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
+    fresh.replace(path)
+    return before, path.stat().st_size
+
+
+def check_same_rows(con: duckdb.DuckDBPyConnection, alias: str) -> None:
+    tables = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = ?", [alias]
+    ).fetchall()
+    for schema, table in tables:
+        old, new = (
+            con.execute(f'select count(*) from "{db}"."{schema}"."{table}"').fetchone()[0]
+            for db in (alias, "compacted")
+        )
+        if old != new:
+            raise IngestError(f"compacting lost rows of {schema}.{table} ({old} -> {new})")
+
+
+def sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def describe_duckdb_error(exc: duckdb.Error, what: str) -> str:
