@@ -252,6 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     except duckdb.Error as exc:
         log.error("%s", warehouse.describe_duckdb_error(exc, f"warehouse {database}"))
         return 1
+    except OSError as exc:
+        # A warehouse folder that cannot be made, a full disk for a page's spool file.
+        log.error("%s: %s", exc.filename or database, exc.strerror or exc)
+        return 1
     except KeyboardInterrupt:
         log.error("interrupted; what was landed is kept: rerun the same command to resume")
         return 130

@@ -178,6 +178,8 @@ def year_facts(con: Connection) -> Facts:
         "where release_year is not null and modality is not null "
         "group by release_year order by release_year",
     )
+    if not text:
+        raise MissingData("no model in marts.models has both a category and a release year")
     facts["first_year"], facts["text_share_first_year"], facts["first_year_count"] = text[0]
     facts["last_year"], facts["text_share_last_year"], facts["last_year_count"] = text[-1]
     # The earliest year wins a tie, so the peak is stable from run to run.

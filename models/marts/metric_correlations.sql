@@ -11,17 +11,17 @@ pairs as (
 
     select 'downloads' as metric_a, 'likes' as metric_b,
         corr(downloads, likes) as pearson_r,
-        count(downloads * likes) as model_count,
+        count(*) filter (where downloads is not null and likes is not null) as model_count,
     from models
     union all
     select 'downloads', 'trending_score',
         corr(downloads, trending_score),
-        count(downloads * trending_score),
+        count(*) filter (where downloads is not null and trending_score is not null),
     from models
     union all
     select 'likes', 'trending_score',
         corr(likes, trending_score),
-        count(likes * trending_score),
+        count(*) filter (where likes is not null and trending_score is not null),
     from models
 
 ),
