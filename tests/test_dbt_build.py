@@ -169,6 +169,23 @@ def test_release_year_ignores_the_machine_time_zone(
         assert first_seen_at == "2025-12-01 21:00:00"
 
 
+def test_dates_without_offset_are_utc_in_any_time_zone(tmp_path: Path) -> None:
+    odd_dates = {
+        "org/no-offset": ("2025-01-01T03:00:00", "2025-01-01 03:00:00", 2025),
+        "org/date-only": ("2025-01-01", "2025-01-01 00:00:00", 2025),
+        "org/offset": ("2025-01-01T03:00:00+05:00", "2024-12-31 22:00:00", 2024),
+        "org/compact-offset": ("2024-12-31T23:30:00-0100", "2025-01-01 00:30:00", 2025),
+    }
+    path = tmp_path / "dates.json"
+    path.write_text(json.dumps([{"id": k, "createdAt": v[0]} for k, v in odd_dates.items()]))
+    database = tmp_path / "dates.duckdb"
+    env = {"TZ": "Asia/Tokyo"}
+    ingest(database, "--from-file", path, env=env)
+    dbt_build(database, tmp_path, "--select", "+models", "--exclude", "test_type:data", env=env)
+    rows = query(database, "select model_id, created_at::varchar, release_year from marts.models")
+    assert {r[0]: (r[1], r[2]) for r in rows} == {k: v[1:] for k, v in odd_dates.items()}
+
+
 def test_a_second_snapshot_updates_models_and_history(tmp_path: Path, fixture_file: Path) -> None:
     recorded = json.loads(fixture_file.read_text())
     later = [dict(o, likes=o["likes"] + 10) for o in recorded[:600]]
