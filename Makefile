@@ -55,6 +55,21 @@ plots: $(RUNTIME) ## Draw every figure and report.html from the marts into $(PLO
 export: $(RUNTIME) ## Export the cleaned dataset (marts.models) as CSV, like the seed's step 7
 	$(BIN)/python -m plots.export --out $(CSV_OUT)
 
+# Generated files and scratch warehouses stay in bench/data/ (gitignored); results are appended
+# to BENCHMARKS.md. The default run takes about half an hour on 2 cores.
+BENCH_SIZES ?= 10k,100k,1M
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: $(DEV) ## Time land/build/plots against the seed's pandas into BENCHMARKS.md (BENCH_SIZES=...,2M)
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+
+.PHONY: prune
+prune: $(RUNTIME) ## Drop raw payloads of all but the newest KEEP=N built snapshots (marts keep history)
+	@test -n "$(KEEP)" || { echo "usage: make prune KEEP=N [PRUNE_ARGS=--compact]"; exit 2; }
+	@$(BIN)/python -m ingest.lockcheck
+	$(BIN)/python -m ingest.prune --keep $(KEEP) $(PRUNE_ARGS)
+
 .PHONY: test
 test: $(DEV) ## The whole suite: lint, pytest (loader, dbt build on the fixture, plots)
 	$(MAKE) --no-print-directory lint

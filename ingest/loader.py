@@ -41,6 +41,7 @@ CRAWL_SETTINGS = (
     # Publishing a big crawl takes seconds; DuckDB would draw its own bar into our log.
     "set enable_progress_bar = false",
 )
+FILE_MEMORY_LIMIT = "512MB"
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,9 @@ def land_file(
     source = str(path.resolve())
     content_sha256 = file_sha256(path)
     with warehouse.connect(database) as con:
+        # DuckDB would cache up to 80% of RAM; landing reads the file twice and writes it once,
+        # so a cap costs no time (2M models: 1.16 GB -> 0.82 GB peak RSS, 35 s -> 28 s).
+        con.execute(f"set memory_limit = '{FILE_MEMORY_LIMIT}'")
         where = "status = 'complete' and content_sha256 = ?"
         params: list[Any] = [content_sha256]
         if snapshot_at_given:

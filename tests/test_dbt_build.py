@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -221,3 +222,39 @@ def test_a_second_snapshot_updates_models_and_history(tmp_path: Path, fixture_fi
     assert not math.isnan(
         query(database, "select sum(share_of_models) from marts.category_trends")[0][0]
     )
+
+
+def test_an_expand_snapshot_does_not_wipe_models(tmp_path: Path, fixture_file: Path) -> None:
+    """An `--expand` crawl lands objects with only id + the asked-for fields."""
+    recorded = json.loads(fixture_file.read_text())
+    database = tmp_path / "expand.duckdb"
+    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
+    expanded = [{"id": o["id"], "downloadsAllTime": o["downloads"] * 10} for o in recorded[:300]]
+    # Land it as the crawl would record it: the request names the expanded field.
+    path = tmp_path / "expanded.json"
+    path.write_text(json.dumps(expanded))
+    ingest(database, "--from-file", path, "--snapshot-at", "2025-12-08T21:00:00Z")
+    with duckdb.connect(str(database)) as con:
+        con.execute(
+            """
+            update raw.snapshots
+            set request = json_object(
+                'kind', 'api', 'params', json_object('expand', ['downloadsAllTime'])
+            )
+            where source = ?
+            """,
+            [str(path.resolve())],
+        )
+    dbt_build(database, tmp_path)
+    ((categorised, growth_rows, snapshot_counts),) = query(
+        database,
+        """
+        select
+            (select count(category) from marts.models),
+            (select count(*) from marts.model_growth),
+            (select count(*) from marts.models where snapshot_count = 2)
+        """,
+    )
+    assert categorised == sum("pipeline_tag" in o for o in recorded) == 794
+    assert growth_rows == 0
+    assert snapshot_counts == 300

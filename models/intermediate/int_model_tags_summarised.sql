@@ -1,3 +1,6 @@
+-- A table: `models` joins it and its tests group it, each of which would redo the aggregation.
+{{ config(materialized='table') }}
+
 with
 
 tags as (
@@ -7,22 +10,33 @@ tags as (
 ),
 
 -- A fine-tune lists its base twice (`base_model:x` and `base_model:finetune:x`); the entry
--- that names a relation is the more informative one.
+-- that names a relation is the more informative one. Ordered aggregates sort within every
+-- model's group and took 5 s at 1M models; arg_min_null keeps the value at the smallest key (a
+-- null value included, as `first(... order by key)` does), and sorting each model's short list
+-- of (position, value) afterwards gives `list(... order by position)`: 1.5 s together.
 final as (
 
     select
         model_id,
-        first(tag_value order by tag_position) filter (where tag_type = 'license') as license,
-        first(tag_value order by base_model_relation is null, tag_position)
+        arg_min_null(tag_value, tag_position) filter (where tag_type = 'license') as license,
+        arg_min_null(tag_value, (base_model_relation is null, tag_position))
             filter (where tag_type = 'base_model') as base_model,
-        first(base_model_relation order by base_model_relation is null, tag_position)
+        arg_min_null(base_model_relation, (base_model_relation is null, tag_position))
             filter (where tag_type = 'base_model') as base_model_relation,
         coalesce(
-            list(tag_value order by tag_position) filter (where tag_type = 'arxiv'),
+            list_transform(
+                list_sort(list({ 'position': tag_position, 'value': tag_value })
+                    filter (where tag_type = 'arxiv')),
+                entry -> entry.value
+            ),
             []::varchar[]
         ) as arxiv_ids,
         coalesce(
-            list(tag_value order by tag_position) filter (where tag_type = 'language'),
+            list_transform(
+                list_sort(list({ 'position': tag_position, 'value': tag_value })
+                    filter (where tag_type = 'language')),
+                entry -> entry.value
+            ),
             []::varchar[]
         ) as languages,
     from tags

@@ -6,9 +6,26 @@ model_snapshots as (
 
 ),
 
+snapshots as (
+
+    select * from {{ ref('snapshots') }}
+
+),
+
 models as (
 
     select * from {{ ref('models') }}
+
+),
+
+-- An `--expand` crawl carries only the fields it asked for; comparing its nulls with a full
+-- snapshot would invent changes, so growth is measured between full observations only.
+full_observations as (
+
+    select model_snapshots.*
+    from model_snapshots
+    inner join snapshots on model_snapshots.snapshot_id = snapshots.snapshot_id
+    where not snapshots.has_expanded_fields
 
 ),
 
@@ -24,7 +41,7 @@ with_previous as (
         lag(snapshot_at) over by_model as previous_snapshot_at,
         lag(downloads) over by_model as previous_downloads,
         lag(likes) over by_model as previous_likes,
-    from model_snapshots
+    from full_observations
     window by_model as (partition by model_id order by snapshot_at, snapshot_id)
 
 ),

@@ -42,6 +42,7 @@ final as (
         is_paginated,
         model_limit,
         coalesce(is_full_catalogue, false) as is_full_catalogue,
+        expanded_fields is not null as has_expanded_fields,
         model_count,
         duplicate_count,
         rejected_count,

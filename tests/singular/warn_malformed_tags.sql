@@ -5,7 +5,9 @@ with
 
 models as (
 
-    select * from {{ ref('stg_hf__models') }}
+    -- The parsed observations (staging's columns, one row per model and snapshot): a test on
+    -- the staging view would parse every raw payload of every snapshot again.
+    select * from {{ ref('int_model_snapshots_clipped') }}
 
 ),
 

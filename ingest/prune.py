@@ -1,0 +1,110 @@
+"""`python -m ingest.prune --keep N`: drop the raw payloads of all but the newest N snapshots.
+
+The raw layer keeps every model object exactly as served, ~100 B per model per snapshot even
+zstd-compressed; a year of daily full-Hub crawls would be most of the warehouse. The history
+dbt builds from it (`int_model_snapshots_clipped`, `model_snapshots`, `category_trends`) is
+incremental and keeps every snapshot it has seen, so older payloads can go once dbt has them:
+a snapshot not yet in the history is never pruned. Pruned snapshots stay in `raw.snapshots`
+(and so in the `snapshots` mart) with `payload_pruned_at` set.
+
+Exit codes: 0 done (or nothing to do), 1 no warehouse or a DuckDB error, 2 bad usage,
+3 warehouse in use by another process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+import duckdb
+
+from ingest import warehouse
+from ingest.cli import positive_int
+from ingest.errors import IngestError
+
+log = logging.getLogger("ingest.prune")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest.prune",
+        description=(
+            "Delete the raw payloads (raw.hf_models rows) of every complete snapshot but the "
+            "newest N, once dbt's history tables hold them, and mark them pruned in "
+            "raw.snapshots. The marts keep their history."
+        ),
+        epilog="Run it after `make build`; `make prune KEEP=N` does both.",
+    )
+    parser.add_argument(
+        "--keep",
+        type=positive_int,
+        required=True,
+        metavar="N",
+        help="how many of the newest snapshots keep their payloads",
+    )
+    parser.add_argument(
+        "--compact",
+        action="store_true",
+        help="then rewrite the file so the disk gets the space back (needs room for a copy); "
+        "without it DuckDB reuses the freed space for later snapshots",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="only say what would be pruned")
+    parser.add_argument(
+        "--database",
+        metavar="PATH",
+        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {warehouse.DEFAULT_DATABASE})",
+    )
+    return parser
+
+
+def prune(args: argparse.Namespace) -> None:
+    database = warehouse.database_path(args.database)
+    if not database.is_file():
+        raise IngestError(f"warehouse {database} does not exist")
+    with warehouse.connect(database) as con:
+        plan = warehouse.plan_prune(con, args.keep)
+        if plan.not_in_history:
+            log.warning(
+                "%d older snapshot(s) are not in %s yet and keep their payloads: run dbt build "
+                "first (%s)",
+                len(plan.not_in_history),
+                warehouse.HISTORY_TABLE,
+                ", ".join(plan.not_in_history),
+            )
+        if args.dry_run or not plan.prune:
+            verb = "would prune" if args.dry_run else "nothing to prune;"
+            log.info("%s %d snapshot(s), keeping %d", verb, len(plan.prune), len(plan.keep))
+            return
+        with warehouse.transaction(con):
+            deleted = warehouse.prune_payloads(con, plan.prune)
+        # Writes the table's shrunken row groups out now and frees their blocks for reuse.
+        con.execute("checkpoint")
+        log.info(
+            "pruned %d snapshot(s): %d payload rows deleted; %d snapshot(s) keep theirs",
+            len(plan.prune),
+            deleted,
+            len(plan.keep),
+        )
+    if args.compact:
+        before, after = warehouse.compact(database)
+        log.info("compacted %s: %.1f MB -> %.1f MB", database, before / 1e6, after / 1e6)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    try:
+        prune(args)
+    except IngestError as exc:
+        log.error("%s", exc)
+        return exc.exit_code
+    except duckdb.Error as exc:
+        log.error("%s", warehouse.describe_duckdb_error(exc, "prune"))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

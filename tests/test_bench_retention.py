@@ -1,0 +1,136 @@
+"""Retention: pruning old raw payloads (`python -m ingest.prune`) keeps the marts' history.
+
+Four daily snapshots of one generated catalogue are landed and built; the payloads of all but
+the newest are pruned and the file compacted; a rebuild, and the next day's snapshot, must give
+the marts exactly as if nothing had been pruned.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import generate
+from tests.conftest import dbt_build, ingest, query, run
+
+MODELS = 300
+DAYS = [f"2025-12-0{day}T21:00:00Z" for day in range(1, 6)]
+# Every mart and history table that must not notice the pruning, each in a stable order.
+MARTS = {
+    "models": "select * from marts.models order by model_id",
+    "model_snapshots": "select * from marts.model_snapshots order by model_id, snapshot_id",
+    "model_growth": "select * from marts.model_growth order by model_id, snapshot_id",
+    "category_trends": "select * from marts.category_trends order by snapshot_id, category",
+    "snapshots": "select * from marts.snapshots order by snapshot_id",
+    "release_trends": "select * from marts.release_trends order by release_month, modality",
+    "model_tags": "select * from marts.model_tags order by model_id, tag",
+    "history": (
+        "select * exclude (tags) from intermediate.int_model_snapshots_clipped "
+        "order by model_id, snapshot_id"
+    ),
+}
+
+
+def prune(database: Path, *args: str, check: bool = True) -> str:
+    result = run([sys.executable, "-m", "ingest.prune", "--database", database, *args], check=check)
+    return result.stderr
+
+
+def marts(database: Path) -> dict[str, list[tuple]]:
+    return {name: query(database, sql) for name, sql in MARTS.items()}
+
+
+def raw_snapshots(database: Path) -> list[tuple[str, int, bool]]:
+    return query(
+        database,
+        """
+        select s.snapshot_id, count(m.model_id), s.payload_pruned_at is not null
+        from raw.snapshots as s left join raw.hf_models as m using (snapshot_id)
+        group by s.snapshot_id, s.snapshot_at, s.payload_pruned_at order by s.snapshot_at
+        """,
+    )
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("days")
+    paths = []
+    for drift in range(1, len(DAYS) + 1):
+        path = folder / f"day{drift}.json"
+        args = ["--models", str(MODELS), "--drift", str(drift), "--out", str(path)]
+        assert generate.main(args) == 0
+        paths.append(path)
+    return paths
+
+
+def test_pruning_keeps_the_marts_history(days: list[Path], tmp_path: Path) -> None:
+    database = tmp_path / "hf_trends.duckdb"
+    for path, day in zip(days[:2], DAYS[:2], strict=True):
+        ingest(database, "--from-file", path, "--snapshot-at", day)
+    dbt_build(database, tmp_path)
+    ingest(database, "--from-file", days[2], "--snapshot-at", DAYS[2])
+    dbt_build(database, tmp_path)
+    before = marts(database)
+    size_before = database.stat().st_size
+
+    log = prune(database, "--keep", "1", "--compact")
+    assert "pruned 2 snapshot(s)" in log
+    snapshots = raw_snapshots(database)
+    assert [(count, pruned) for _, count, pruned in snapshots] == [
+        (0, True),
+        (0, True),
+        (MODELS, False),
+    ]
+    assert database.stat().st_size < size_before
+    # Pruning again with the same N has nothing left to do.
+    assert "nothing to prune" in prune(database, "--keep", "1")
+
+    dbt_build(database, tmp_path)
+    assert marts(database) == before
+
+    # The next day builds on the pruned history as on the full one.
+    ingest(database, "--from-file", days[3], "--snapshot-at", DAYS[3])
+    dbt_build(database, tmp_path)
+    ((first_seen, last_seen, count),) = query(
+        database,
+        "select min(first_seen_at)::varchar, max(last_seen_at)::varchar, max(snapshot_count) "
+        "from marts.models",
+    )
+    assert (first_seen, last_seen, count) == ("2025-12-01 21:00:00", "2025-12-04 21:00:00", 4)
+    assert query(database, "select count(distinct snapshot_id) from marts.model_growth") == [(3,)]
+
+    # A snapshot dbt has not built yet keeps its payloads, even when a newer one is kept.
+    ingest(database, "--from-file", days[4], "--snapshot-at", DAYS[4])
+    ingest(database, "--from-file", days[0], "--snapshot-at", "2025-12-06T21:00:00Z")
+    log = prune(database, "--keep", "1")
+    assert "not in intermediate.int_model_snapshots_clipped yet" in log
+    assert [(count, pruned) for _, count, pruned in raw_snapshots(database)][-3:] == [
+        (0, True),
+        (MODELS, False),
+        (MODELS, False),
+    ]
+
+
+def test_rebuilding_pruned_history_is_refused(days: list[Path], tmp_path: Path) -> None:
+    database = tmp_path / "hf_trends.duckdb"
+    for path, day in zip(days[:2], DAYS[:2], strict=True):
+        ingest(database, "--from-file", path, "--snapshot-at", day)
+    dbt_build(database, tmp_path)
+    prune(database, "--keep", "1")
+    build = dbt_build(
+        database,
+        tmp_path,
+        "--full-refresh",
+        "--vars",
+        "{rebuild_history: true}",
+        "--select",
+        "int_model_snapshots_clipped",
+        check=False,
+    )
+    assert build.returncode != 0
+    assert "history would be lost" in build.stdout.replace("\n", " ")
+    assert query(
+        database, "select count(distinct snapshot_id) from intermediate.int_model_snapshots_clipped"
+    ) == [(2,)]
