@@ -1,5 +1,7 @@
 # hf-trends: `make run` is the main job, `make test` the whole suite. `make help` lists the rest.
 SHELL := /bin/bash
+# Every step opens the one warehouse file, and DuckDB allows one writer: never run them at once.
+.NOTPARALLEL:
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
@@ -109,5 +111,10 @@ docs-static: $(RUNTIME) ## dbt docs as one self-contained file, target/static_in
 	$(DBT) docs generate $(DBT_ARGS) --static
 
 .PHONY: clean
-clean: ## Remove the virtualenv, dbt's target/ and logs/, figures and the warehouse
-	rm -rf $(VENV) target logs dbt_packages $(PLOTS_OUT) warehouse/*.duckdb* $(CSV_OUT)
+clean: ## Remove the virtualenv, dbt's target/ and logs/, figures and the CSV (not the warehouse)
+	rm -rf $(VENV) target logs dbt_packages $(PLOTS_OUT) $(CSV_OUT)
+
+# Separate from clean: after `make prune` the warehouse holds the only copy of history.
+.PHONY: clean-warehouse
+clean-warehouse: ## Delete the warehouse file itself ($(HF_TRENDS_DB)), history included
+	rm -f $(HF_TRENDS_DB) $(HF_TRENDS_DB).wal
