@@ -6,7 +6,6 @@ import argparse
 import logging
 import math
 import os
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,13 @@ from urllib.parse import urlsplit
 import duckdb
 
 from ingest import warehouse
+from ingest.cli_common import (
+    add_database_option,
+    add_verbosity_options,
+    configure_logging,
+    positive_int,
+    report_failure,
+)
 from ingest.errors import IngestError
 from ingest.hub import HubClient, RetryPolicy
 from ingest.loader import ApiRequest, land_api, land_file
@@ -23,16 +29,6 @@ log = logging.getLogger("ingest")
 
 SORT_KEYS = ["trendingScore", "downloads", "likes", "createdAt", "lastModified"]
 DEFAULT_ENDPOINT = "https://huggingface.co"
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def seconds(minimum: float, inclusive: bool) -> Callable[[str], float]:
@@ -98,11 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ISO8601",
         help="when the response was captured (default: now, UTC; no offset means UTC)",
     )
-    source.add_argument(
-        "--database",
-        metavar="PATH",
-        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {warehouse.DEFAULT_DATABASE})",
-    )
+    add_database_option(source)
 
     crawl = parser.add_argument_group("crawling the Hub")
     crawl.add_argument(
@@ -168,9 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="read timeout per request (default: %(default)s)",
     )
 
-    logs = parser.add_mutually_exclusive_group()
-    logs.add_argument("-v", "--verbose", action="store_true", help="log debug details")
-    logs.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    add_verbosity_options(parser)
     return parser
 
 
@@ -225,16 +215,11 @@ def api_request(args: argparse.Namespace) -> ApiRequest:
     return ApiRequest(endpoint=args.endpoint, params=params, follow_pages=follow, limit=args.limit)
 
 
-def configure_logging(args: argparse.Namespace) -> None:
-    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
-    # urllib3 logs every retry and connection at debug/warning; ours say it once, better.
-    logging.getLogger("urllib3").setLevel(logging.ERROR)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    configure_logging(args)
+    configure_logging(args.verbose, args.quiet)
+    # urllib3 logs every retry and connection at debug/warning; ours say it once, better.
+    logging.getLogger("urllib3").setLevel(logging.ERROR)
     database = warehouse.database_path(args.database)
     snapshot_at = args.snapshot_at or warehouse.utc_now()
     try:
@@ -246,12 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             client = HubClient(os.environ.get("HF_TOKEN") or None, policy)
             summary = land_api(database, api_request(args), client, snapshot_at, args.restart)
-    except IngestError as exc:
-        log.error("%s", exc)
-        return exc.exit_code
-    except duckdb.Error as exc:
-        log.error("%s", warehouse.describe_duckdb_error(exc, f"warehouse {database}"))
-        return 1
+    except (IngestError, duckdb.Error) as exc:
+        return report_failure(exc, f"warehouse {database}")
     except OSError as exc:
         # A warehouse folder that cannot be made, a full disk for a page's spool file.
         log.error("%s: %s", exc.filename or database, exc.strerror or exc)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
 import duckdb
 
 from ingest import warehouse
+from ingest.cli_common import add_database_option, configure_logging, report_failure
 from ingest.errors import IngestError
 
 log = logging.getLogger("ingest.lockcheck")
@@ -26,18 +26,14 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m ingest.lockcheck",
         description="Check that the warehouse exists and no other process holds its lock.",
     )
-    parser.add_argument(
-        "--database",
-        metavar="PATH",
-        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {warehouse.DEFAULT_DATABASE})",
-    )
+    add_database_option(parser)
     parser.add_argument(
         "--read-only",
         action="store_true",
         help="check for a reader (the shell): only a writer's lock is in the way",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    configure_logging()
     database = warehouse.database_path(args.database)
     # Opening a missing file would create an empty warehouse that then looks valid but is not.
     if not database.is_file():
@@ -47,12 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         # The raw-layer DDL that a write connection runs is all `if not exists`: a no-op here.
         with warehouse.connect(database, read_only=args.read_only):
             pass
-    except IngestError as exc:
-        log.error("%s", exc)
-        return exc.exit_code
-    except duckdb.Error as exc:
-        log.error("%s", warehouse.describe_duckdb_error(exc, f"warehouse {database}"))
-        return 1
+    except (IngestError, duckdb.Error) as exc:
+        return report_failure(exc, f"warehouse {database}")
     return 0
 
 

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Sequence
 
 import duckdb
 
 from ingest import warehouse
-from ingest.cli import positive_int
+from ingest.cli_common import (
+    add_database_option,
+    configure_logging,
+    positive_int,
+    report_failure,
+)
 from ingest.errors import IngestError
 
 log = logging.getLogger("ingest.prune")
@@ -51,11 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         "without it DuckDB reuses the freed space for later snapshots",
     )
     parser.add_argument("--dry-run", action="store_true", help="only say what would be pruned")
-    parser.add_argument(
-        "--database",
-        metavar="PATH",
-        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {warehouse.DEFAULT_DATABASE})",
-    )
+    add_database_option(parser)
     return parser
 
 
@@ -94,15 +94,11 @@ def prune(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    configure_logging()
     try:
         prune(args)
-    except IngestError as exc:
-        log.error("%s", exc)
-        return exc.exit_code
-    except duckdb.Error as exc:
-        log.error("%s", warehouse.describe_duckdb_error(exc, "prune"))
-        return 1
+    except (IngestError, duckdb.Error) as exc:
+        return report_failure(exc, "prune")
     return 0
 
 

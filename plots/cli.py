@@ -11,32 +11,22 @@ from pathlib import Path
 import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ingest.cli_common import (
+    add_database_option,
+    add_verbosity_options,
+    configure_logging,
+    positive_int,
+)
+from ingest.warehouse import database_path
 from plots import data, report, style
 from plots.catalog import FIGURES, FigureSpec, render
 from plots.facts import compute_facts
-from plots.warehouse import (
-    DEFAULT_DATABASE,
-    EXIT_OK,
-    WarehouseError,
-    configure_logging,
-    database_path,
-    open_warehouse,
-)
+from plots.warehouse import EXIT_OK, WarehouseError, open_warehouse
 
 log = logging.getLogger("plots")
 
 DEFAULT_OUT = "plots/out"
 EXIT_FAILED = 1
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,14 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="resolution of PNG figures (default: %(default)s)",
     )
-    parser.add_argument(
-        "--database",
-        metavar="PATH",
-        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {DEFAULT_DATABASE})",
-    )
-    logs = parser.add_mutually_exclusive_group()
-    logs.add_argument("-v", "--verbose", action="store_true", help="log debug details")
-    logs.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    add_database_option(parser)
+    add_verbosity_options(parser)
     return parser
 
 
@@ -171,7 +155,9 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(args)
+    configure_logging(args.verbose, args.quiet)
+    # matplotlib's font manager logs its cache rebuild at info; it is noise here.
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
     try:
         return run(args)
     except WarehouseError as exc:

@@ -13,14 +13,10 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.cli_common import add_database_option, add_verbosity_options, configure_logging
+from ingest.warehouse import database_path
 from plots.data import mart_columns
-from plots.warehouse import (
-    DEFAULT_DATABASE,
-    WarehouseError,
-    configure_logging,
-    database_path,
-    open_warehouse,
-)
+from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots.export")
 
@@ -68,14 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="CSV file to write (default: %(default)s)",
     )
-    parser.add_argument(
-        "--database",
-        metavar="PATH",
-        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {DEFAULT_DATABASE})",
-    )
-    logs = parser.add_mutually_exclusive_group()
-    logs.add_argument("-v", "--verbose", action="store_true", help="log debug details")
-    logs.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    add_database_option(parser)
+    add_verbosity_options(parser)
     return parser
 
 
@@ -110,7 +100,7 @@ def export(con: duckdb.DuckDBPyConnection, out: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(args)
+    configure_logging(args.verbose, args.quiet)
     path = database_path(args.database)
     try:
         con = open_warehouse(path)

@@ -5,17 +5,12 @@ Kept free of matplotlib so `python -m plots.export` starts fast.
 
 from __future__ import annotations
 
-import argparse
-import logging
-import os
-import sys
 from pathlib import Path
 
 import duckdb
 
 from plots.data import has_marts
 
-DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
 EXIT_OK, EXIT_NO_WAREHOUSE, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
@@ -23,17 +18,6 @@ class WarehouseError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_NO_WAREHOUSE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
-
-
-def database_path(given: str | None) -> Path:
-    return Path(given or os.environ.get("HF_TRENDS_DB") or DEFAULT_DATABASE)
-
-
-def configure_logging(args: argparse.Namespace) -> None:
-    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
-    # matplotlib's font manager logs its cache rebuild at info; it is noise here.
-    logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
 
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
