@@ -129,6 +129,12 @@ def check_input_file(path: Path) -> None:
         )
 
 
+def file_identity(path: Path) -> tuple[int, int]:
+    """Size and modification time: what a rewrite of the file between two reads changes."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
 def file_sha256(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -141,6 +147,7 @@ def land_file(
     started = time.monotonic()
     check_input_file(path)
     source = str(path.resolve())
+    identity = file_identity(path)
     content_sha256 = file_sha256(path)
     with warehouse.connect(database) as con:
         # DuckDB would cache up to 80% of RAM; landing reads the file twice and writes it once,
@@ -170,6 +177,8 @@ def land_file(
                     content_sha256,
                 )
                 result = warehouse.land_file_objects(con, snapshot_id, path)
+                if file_identity(path) != identity:
+                    raise IngestError(f"{path}: the file changed while it was being landed; retry")
                 if result.landed == 0:
                     raise IngestError(empty_file_message(con, path, snapshot_id, result.rejected))
                 snapshot = warehouse.complete_snapshot(con, snapshot_id, result.landed)

@@ -1,6 +1,5 @@
--- Stays a view although model_tags, int_model_tags_summarised and three tests each evaluate
--- it: as a table its 10M rows (at 1M models) would be written twice, once here and once in
--- model_tags, which measured slower than classifying again (~3 s) for each reader.
+-- A view with one reader, the model_tags mart, which stores it: as a table its 10M rows (at
+-- 1M models) would be written twice. Everything else, tests included, reads model_tags.
 with
 
 models as (
