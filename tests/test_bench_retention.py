@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bench import generate
@@ -134,3 +135,34 @@ def test_rebuilding_pruned_history_is_refused(days: list[Path], tmp_path: Path) 
     assert query(
         database, "select count(distinct snapshot_id) from intermediate.int_model_snapshots_clipped"
     ) == [(2,)]
+
+
+def test_renamed_history_column_keeps_its_stored_values(days: list[Path], tmp_path: Path) -> None:
+    """A history table built before `was_clipped` became `is_clipped` keeps its values."""
+    database = tmp_path / "hf_trends.duckdb"
+    ingest(database, "--from-file", days[0], "--snapshot-at", DAYS[0])
+    dbt_build(database, tmp_path)
+    history = "intermediate.int_model_snapshots_clipped"
+    with duckdb.connect(str(database)) as con:
+        con.execute(f"alter table {history} rename column is_clipped to was_clipped")
+        # Stand-in values the build could not compute again: only a rename keeps them.
+        con.execute(f"update {history} set was_clipped = (hash(model_id) % 2 = 0)")
+        expected = con.execute(
+            f"select model_id, was_clipped from {history} order by model_id"
+        ).fetchall()
+    ingest(database, "--from-file", days[1], "--snapshot-at", DAYS[1])
+    dbt_build(database, tmp_path)
+    columns = query(
+        database,
+        "select column_name from information_schema.columns "
+        "where table_schema = 'intermediate' and table_name = 'int_model_snapshots_clipped' "
+        "and column_name like '%clipped'",
+    )
+    assert columns == [("is_clipped",)]
+    stored = query(
+        database,
+        f"select model_id, is_clipped from {history} where snapshot_id = "
+        f"(select min(snapshot_id) from {history}) order by model_id",
+    )
+    assert stored == expected
+    assert query(database, f"select count(*) from {history} where is_clipped is null") == [(0,)]

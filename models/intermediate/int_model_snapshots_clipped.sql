@@ -5,7 +5,10 @@
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         full_refresh=var('rebuild_history', false),
-        pre_hook="{{ refuse_to_drop_pruned_history() }}",
+        pre_hook=[
+            "{{ refuse_to_drop_pruned_history() }}",
+            "{{ rename_stored_column('was_clipped', 'is_clipped') }}",
+        ],
     )
 }}
 
@@ -27,7 +30,7 @@ final as (
         case when downloads < 0 then 0 else downloads end as downloads,
         case when likes < 0 then 0 else likes end as likes,
         case when trending_score < 0 then 0 else trending_score end as trending_score,
-        coalesce(downloads < 0 or likes < 0 or trending_score < 0, false) as was_clipped,
+        coalesce(downloads < 0 or likes < 0 or trending_score < 0, false) as is_clipped,
     from observations
 
 )

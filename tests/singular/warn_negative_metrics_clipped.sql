@@ -13,7 +13,7 @@ clipped as (
 final as (
 
     select model_id, snapshot_id from clipped
-    where was_clipped
+    where is_clipped
 
 )
 
