@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
@@ -111,13 +112,16 @@ def summarise(snapshot: dict[str, Any], started: float, note: str = "") -> Summa
     )
 
 
-def check_input_file(path: Path) -> None:
+def check_input_file(path: Path) -> str:
+    """Refuse what is plainly not a saved response; return the JSON layout DuckDB should read."""
     if not path.exists():
         raise IngestError(f"{path}: no such file")
     if path.is_dir():
         raise IngestError(f"{path}: is a directory, not a saved /api/models response")
     with path.open("rb") as handle:
-        head = handle.read(4096).lstrip()
+        head = handle.read(4096)
+    # Editors on Windows save UTF-8 with a byte order mark; the JSON after it is what counts.
+    head = head.removeprefix(codecs.BOM_UTF8).lstrip()
     if not head:
         raise IngestError(f"{path}: file is empty")
     if head[:1] == b"<":
@@ -127,6 +131,8 @@ def check_input_file(path: Path) -> None:
             f"{path}: not JSON (starts with {head[:20]!r}); expected a JSON array of model "
             "objects or one object per line"
         )
+    # DuckDB's detection takes an array behind a byte order mark for one whole object.
+    return "array" if head[:1] == b"[" else "auto"
 
 
 def file_identity(path: Path) -> tuple[int, int]:
@@ -145,7 +151,7 @@ def land_file(
 ) -> Summary:
     """Land a saved response in one transaction; the same bytes landed twice land once."""
     started = time.monotonic()
-    check_input_file(path)
+    json_format = check_input_file(path)
     source = str(path.resolve())
     identity = file_identity(path)
     content_sha256 = file_sha256(path)
@@ -176,7 +182,7 @@ def land_file(
                     content_sha256,
                     content_sha256,
                 )
-                result = warehouse.land_file_objects(con, snapshot_id, path)
+                result = warehouse.land_file_objects(con, snapshot_id, path, json_format)
                 if file_identity(path) != identity:
                     raise IngestError(f"{path}: the file changed while it was being landed; retry")
                 if result.landed == 0:

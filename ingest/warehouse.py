@@ -126,10 +126,15 @@ CLASSIFY_SQL = """
             case
                 when starts_with(json::varchar, '{{') then json_extract(json, ['$.id', '$.modelId'])
             end as ids
-        from read_json_objects(?, format = 'auto', maximum_object_size = {max_bytes})
+        from read_json_objects(?, format = '{json_format}', maximum_object_size = {max_bytes})
             with ordinality as t(json, position)
     )
 """
+
+
+def classify_sql(json_format: str) -> str:
+    """CLASSIFY_SQL for one JSON layout of read_json_objects: auto, array or newline_delimited."""
+    return CLASSIFY_SQL.format(json_format=json_format, max_bytes=MAX_OBJECT_BYTES)
 
 
 @dataclass(frozen=True)
@@ -257,7 +262,7 @@ def land_page(
     loaded_at = utc_now()
     # --limit can stop a crawl part-way through a page.
     limit = max_objects if max_objects is not None else 2**62
-    classified = f"({CLASSIFY_SQL.format(max_bytes=MAX_OBJECT_BYTES)}) where position <= ?"
+    classified = f"({classify_sql('auto')}) where position <= ?"
     landed = con.execute(
         f"""
         insert into raw.hf_models_pending
@@ -292,7 +297,7 @@ def land_page(
 
 
 def land_file_objects(
-    con: duckdb.DuckDBPyConnection, snapshot_id: str, json_path: Path
+    con: duckdb.DuckDBPyConnection, snapshot_id: str, json_path: Path, json_format: str
 ) -> PageResult:
     """Land a whole saved response straight into raw.hf_models, the later copy of a repeat kept.
 
@@ -306,7 +311,7 @@ def land_file_objects(
     assert snapshot is not None
     loaded_at = utc_now()
     path = str(json_path)
-    classify = f"({CLASSIFY_SQL.format(max_bytes=MAX_OBJECT_BYTES)})"
+    classify = f"({classify_sql(json_format)})"
     con.execute(
         f"""
         create or replace temp table file_objects as

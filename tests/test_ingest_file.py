@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import subprocess
 import sys
@@ -95,6 +96,23 @@ def test_one_object_per_line_is_accepted(tmp_path: Path, fixture_file: Path) -> 
     database = tmp_path / "w.duckdb"
     ingest(database, "--from-file", ndjson)
     assert query(database, "select count(*) from raw.hf_models") == [(50,)]
+
+
+@pytest.mark.parametrize("layout", ["array", "lines"])
+def test_a_byte_order_mark_is_skipped(layout: str, tmp_path: Path, fixture_file: Path) -> None:
+    recorded = json.loads(fixture_file.read_text())[:20]
+    if layout == "array":
+        text = json.dumps(recorded, indent=1)
+    else:
+        text = "\n".join(json.dumps(o) for o in recorded) + "\n"
+    path = tmp_path / f"bom_{layout}.json"
+    path.write_bytes(codecs.BOM_UTF8 + text.encode())
+    database = tmp_path / "w.duckdb"
+    ingest(database, "--from-file", path)
+    assert query(database, "select model_id from raw.hf_models order by 1") == sorted(
+        (o["id"],) for o in recorded
+    )
+    assert query(database, "select count(*) from raw.hf_models_rejected") == [(0,)]
 
 
 def test_objects_without_usable_id_are_rejected_and_the_rest_land(tmp_path: Path) -> None:

@@ -18,41 +18,9 @@ modalities as (
 
 ),
 
-model_tags as (
-
-    select * from {{ ref('model_tags') }}
-
-),
-
--- Read from the stored model_tags, not its view: classifying 10M tags once more here cost more
--- than the whole aggregation, and grew faster than the number of models (a spilling join).
--- A fine-tune lists its base twice (`base_model:x` and `base_model:finetune:x`); the entry
--- that names a relation is the more informative one. arg_min_null keeps the value at the
--- smallest key (a null value included, as `first(... order by key)` does), and sorting each
--- model's short list of (position, value) gives `list(... order by position)`: ordered
--- aggregates sort within every model's group and took three times as long.
 tag_attributes as (
 
-    select
-        model_id,
-        arg_min_null(tag_value, tag_position) filter (where tag_type = 'license') as license,
-        arg_min_null(tag_value, (base_model_relation is null, tag_position))
-            filter (where tag_type = 'base_model') as base_model,
-        arg_min_null(base_model_relation, (base_model_relation is null, tag_position))
-            filter (where tag_type = 'base_model') as base_model_relation,
-        list_transform(
-            list_sort(list({ 'position': tag_position, 'value': tag_value })
-                filter (where tag_type = 'arxiv')),
-            entry -> entry.value
-        ) as arxiv_ids,
-        list_transform(
-            list_sort(list({ 'position': tag_position, 'value': tag_value })
-                filter (where tag_type = 'language')),
-            entry -> entry.value
-        ) as languages,
-    from model_tags
-    where tag_type in ('license', 'base_model', 'arxiv', 'language')
-    group by model_id
+    select * from {{ ref('int_model_tags_summarised') }}
 
 ),
 
