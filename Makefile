@@ -44,10 +44,10 @@ fixture: $(RUNTIME) ## Land the recorded 2025-12-01 response instead of fetching
 	$(BIN)/python -m ingest --from-file $(FIXTURE) --snapshot-at 2025-12-01T21:00:00Z
 
 .PHONY: build
-build: $(RUNTIME) ## dbt build: models, seeds, data and unit tests
+build: $(RUNTIME) ## dbt build: models, seeds and data tests (unit tests run in make test)
 	@# dbt would report a held lock as a long adapter traceback; say it in one line instead.
 	@$(BIN)/python -m ingest.lockcheck
-	$(DBT) build $(DBT_ARGS)
+	$(DBT) build $(DBT_ARGS) --exclude-resource-type unit_test
 
 .PHONY: plots
 plots: $(RUNTIME) ## Draw every figure and report.html from the marts into $(PLOTS_OUT)

@@ -12,6 +12,12 @@ class IngestError(Exception):
     exit_code = 1
 
 
+class UsageError(IngestError):
+    """A setting the user gave cannot be used (see README: exit code 2)."""
+
+    exit_code = 2
+
+
 class FetchError(IngestError):
     """The Hub could not be reached, or kept failing after every retry."""
 

@@ -36,13 +36,9 @@ CRAWL_SETTINGS = (
     # At the default 16MB, auto-checkpoints rewrite hf_models_pending's unfilled row group
     # every ~30 pages; at 64MB each row group is written about once (-30% CPU at 1M models).
     "set checkpoint_threshold = '64MB'",
-    # DuckDB would cache up to 80% of RAM; a crawl passes over its data once, so a fixed cap
-    # keeps memory flat whatever the crawl's size (1M models: 1.4 GB -> 0.4 GB peak RSS).
-    "set memory_limit = '256MB'",
     # Publishing a big crawl takes seconds; DuckDB would draw its own bar into our log.
     "set enable_progress_bar = false",
 )
-FILE_MEMORY_LIMIT = "512MB"
 
 
 @dataclass(frozen=True)
@@ -156,9 +152,6 @@ def land_file(
     identity = file_identity(path)
     content_sha256 = file_sha256(path)
     with warehouse.connect(database) as con:
-        # DuckDB would cache up to 80% of RAM; landing reads the file twice and writes it once,
-        # so a cap costs no time (2M models: 1.16 GB -> 0.82 GB peak RSS, 35 s -> 28 s).
-        con.execute(f"set memory_limit = '{FILE_MEMORY_LIMIT}'")
         where = "status = 'complete' and content_sha256 = ?"
         params: list[Any] = [content_sha256]
         if snapshot_at_given:

@@ -20,9 +20,16 @@ from typing import Any
 
 import duckdb
 
-from ingest.errors import IngestError, WarehouseLockedError
+from ingest.errors import IngestError, UsageError, WarehouseLockedError
 
 DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
+
+# DuckDB's memory cap for every process that writes the warehouse: the loader here, dbt through
+# profiles.yml. What does not fit spills to `<warehouse>.tmp/`; DuckDB would otherwise cache up
+# to 80% of RAM. 1GB fits a small laptop and builds a real-shaped 3M-model Hub (BENCHMARKS.md).
+MEMORY_LIMIT_VARIABLE = "HF_TRENDS_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
+MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 # read_json_objects refuses larger objects; a model object is a few KB (a `--full` one with a
 # long file list well under 1 MB), so anything near this is a broken file. The reader's buffers
@@ -147,6 +154,17 @@ def database_path(cli_value: str | None) -> Path:
     return Path(cli_value or os.environ.get("HF_TRENDS_DB") or DEFAULT_DATABASE)
 
 
+def memory_limit() -> str:
+    """The user's memory cap ($HF_TRENDS_MEMORY_LIMIT), checked before it reaches SQL."""
+    value = os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip() or DEFAULT_MEMORY_LIMIT
+    if not MEMORY_SIZE.fullmatch(value):
+        raise UsageError(
+            f"{MEMORY_LIMIT_VARIABLE}={value!r} is not a size DuckDB understands; "
+            "use e.g. 512MB or 2GB"
+        )
+    return value
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -167,6 +185,7 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     try:
         con.execute("set TimeZone = 'UTC'")
         if not read_only:
+            con.execute(f"set memory_limit = '{memory_limit()}'")
             compression = " using compression zstd" if supports_zstd(con) else ""
             for ddl in SCHEMA_DDL:
                 con.execute(ddl.format(payload_compression=compression))
@@ -262,7 +281,10 @@ def land_page(
     loaded_at = utc_now()
     # --limit can stop a crawl part-way through a page.
     limit = max_objects if max_objects is not None else 2**62
-    classified = f"({classify_sql('auto')}) where position <= ?"
+    # A page is always a JSON array (the client checked). Format detection ('auto') buffers
+    # the whole page several times over: a 21 MB page of many-tag models needed over 244 MB
+    # and failed a crawl under its memory cap, where 'array' streams it in a few MB.
+    classified = f"({classify_sql('array')}) where position <= ?"
     landed = con.execute(
         f"""
         insert into raw.hf_models_pending
@@ -546,5 +568,11 @@ def sql_text(path: Path) -> str:
 
 def describe_duckdb_error(exc: duckdb.Error, what: str) -> str:
     """DuckDB's messages carry a multi-line hint; the first sentence is the useful part."""
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        limit = os.environ.get(MEMORY_LIMIT_VARIABLE) or DEFAULT_MEMORY_LIMIT
+        return (
+            f"{what}: out of memory under {MEMORY_LIMIT_VARIABLE}={limit}; raise the cap "
+            f"(e.g. {MEMORY_LIMIT_VARIABLE}=4GB) and run the same command again"
+        )
     first = str(exc).strip().splitlines()[0]
     return f"{what}: {re.sub(r'^[A-Za-z ]+ Error: ', '', first)}"
