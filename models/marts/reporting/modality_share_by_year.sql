@@ -57,7 +57,8 @@ shares as (
 
 ),
 
--- share_rank 1 is the modality's peak year; a tie goes to the earliest year.
+-- share_rank 1 is the modality's peak year (a tie goes to the earliest year); year_rank 1 marks
+-- the year's largest modality, every one of them on a tie.
 final as (
 
     select
@@ -69,6 +70,7 @@ final as (
         row_number() over (
             partition by modality order by model_count / year_model_count desc, release_year asc
         ) as share_rank,
+        rank() over (partition by release_year order by model_count desc) as year_rank,
     from shares
 
 )

@@ -36,6 +36,8 @@ model_totals as (
     select
         count(*) as model_count,
         count(*) filter (where is_created_at_placeholder) as placeholder_count,
+        count(*) filter (where created_at is not null and not is_created_at_placeholder)
+            as dated_model_count,
         count(*) filter (where release_year is not null and category is null)
             as dated_uncategorised_model_count,
     from models
@@ -63,6 +65,7 @@ final as (
             as placeholder_share,
         category_totals.categorised_model_count,
         category_totals.category_count,
+        model_totals.dated_model_count,
         model_totals.dated_uncategorised_model_count,
     from latest_snapshot
     cross join snapshot_totals
