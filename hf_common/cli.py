@@ -15,7 +15,6 @@ DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
 # Exit codes every command shares (README, "Exit codes"); each command adds its own above 3.
 EXIT_OK = 0
 EXIT_FAILED = 1
-EXIT_USAGE = 2  # argparse's own, for a bad flag
 EXIT_LOCKED = 3
 
 
