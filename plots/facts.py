@@ -147,7 +147,8 @@ def popularity_facts(con: Connection) -> Facts:
 def year_facts(con: Connection) -> Facts:
     years = fetch(
         con,
-        "select release_year, model_count, share_of_models from marts.releases_by_year "
+        "select release_year, model_count, share_of_models, ratio_to_previous_year "
+        "from marts.releases_by_year "
         "where release_year is not null and not coalesce(is_placeholder_bucket, false) "
         "order by release_year desc limit 2",
     )
@@ -157,6 +158,7 @@ def year_facts(con: Connection) -> Facts:
         "newest_year": years[0][0],
         "newest_year_count": years[0][1],
         "newest_year_share": years[0][2],
+        "newest_year_ratio_to_previous": years[0][3],
         "previous_year": years[1][0] if len(years) > 1 else None,
         "previous_year_count": years[1][1] if len(years) > 1 else None,
         "previous_year_share": years[1][2] if len(years) > 1 else None,

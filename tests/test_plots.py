@@ -458,6 +458,11 @@ EXPECTED_FACTS: dict[str, Callable[[Any], Any]] = {
         "releases_by_year",
         "release_year = (select max(release_year) from marts.releases_by_year)",
     ),
+    "newest_year_ratio_to_previous": mart_value(
+        "ratio_to_previous_year",
+        "releases_by_year",
+        "release_year = (select max(release_year) from marts.releases_by_year)",
+    ),
     "previous_year_count": mart_value(
         "model_count",
         "releases_by_year",
@@ -587,6 +592,26 @@ def test_report_images_exist_beside_it(built: Built, report: tuple[str, ReportPa
     assert parsed.images == [f"{spec.name}.png" for spec in FIGURES]
     for src in parsed.images:
         assert (built.out / src).is_file()
+
+
+def test_release_growth_is_judged_on_the_marts_ratio() -> None:
+    from plots.report import REFUTED, SUPPORTED, release_growth
+
+    facts = {
+        "newest_year": 2025,
+        "newest_year_count": 300,
+        "newest_year_share": 0.6,
+        "previous_year": 2024,
+        "previous_year_count": 200,
+        "previous_year_share": 0.4,
+        "newest_year_ratio_to_previous": 1.5,
+        "placeholder_count": 0,
+        "latest_is_full_catalogue": True,
+    }
+    judged = release_growth(facts)
+    assert judged.verdict == SUPPORTED and "1.5 times as many" in judged.reasoning
+    judged = release_growth({**facts, "newest_year_ratio_to_previous": 1.2})
+    assert judged.verdict == REFUTED and "1.2 times as many" in judged.reasoning
 
 
 def test_report_escapes_text() -> None:
