@@ -22,6 +22,7 @@ from ingest.cli_common import (
     report_failure,
 )
 from ingest.errors import IngestError
+from ingest.filters import HUB_FILTERS
 from ingest.hub import HubClient, RetryPolicy
 from ingest.loader import ApiRequest, land_api, land_file
 
@@ -117,15 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--sort", choices=SORT_KEYS, help="sort key, always descending (Hub default: trendingScore)"
     )
-    crawl.add_argument("--search", help="only models whose id contains this text")
-    crawl.add_argument("--author", help="only models of this user or organisation")
-    crawl.add_argument(
-        "--filter",
-        action="append",
-        metavar="TAG",
-        help="only models carrying this tag (repeatable: all must match)",
-    )
-    crawl.add_argument("--pipeline-tag", metavar="TASK", help="only models of this task")
+    for hub_filter in HUB_FILTERS:
+        crawl.add_argument(
+            hub_filter.flag,
+            action="append" if hub_filter.repeatable else "store",
+            metavar=hub_filter.metavar,
+            help=hub_filter.help,
+        )
     crawl.add_argument(
         "--expand",
         action="append",
@@ -176,10 +175,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "limit",
             "page_size",
             "sort",
-            "search",
-            "author",
-            "filter",
-            "pipeline_tag",
+            *(hub_filter.param for hub_filter in HUB_FILTERS),
             "expand",
             "full",
             "restart",
@@ -196,10 +192,7 @@ def api_request(args: argparse.Namespace) -> ApiRequest:
     follow = bool(args.all or args.limit)
     params: dict[str, object] = {}
     for key, value in (
-        ("search", args.search),
-        ("author", args.author),
-        ("filter", args.filter),
-        ("pipeline_tag", args.pipeline_tag),
+        *((f.param, getattr(args, f.param)) for f in HUB_FILTERS),
         ("sort", args.sort),
         ("expand", args.expand),
     ):

@@ -1,48 +1,19 @@
-"""Command-line pieces shared by `python -m ingest`, `ingest.prune`, `ingest.lockcheck`, `plots`
-and `plots.export`, so that a flag or a failure reads the same in every one of them."""
+"""The loader's command-line helpers: the shared ones (hf_common.cli) and its failure report."""
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 
 import duckdb
 
+from hf_common.cli import add_database_option as add_database_option
+from hf_common.cli import add_verbosity_options as add_verbosity_options
+from hf_common.cli import configure_logging as configure_logging
+from hf_common.cli import positive_int as positive_int
 from ingest import warehouse
 from ingest.errors import IngestError
 
 log = logging.getLogger(__name__)
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def add_database_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-    parser.add_argument(
-        "--database",
-        metavar="PATH",
-        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {warehouse.DEFAULT_DATABASE})",
-    )
-
-
-def add_verbosity_options(parser: argparse.ArgumentParser) -> None:
-    """-v/--verbose and -q/--quiet, for `configure_logging(args.verbose, args.quiet)`."""
-    logs = parser.add_mutually_exclusive_group()
-    logs.add_argument("-v", "--verbose", action="store_true", help="log debug details")
-    logs.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
-
-
-def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
 
 
 def report_failure(exc: IngestError | duckdb.Error, what: str) -> int:

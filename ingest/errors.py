@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+
+from hf_common.cli import EXIT_FAILED, EXIT_LOCKED, locked_message
 
 
 class IngestError(Exception):
     """Bad input or a bad response: nothing was landed for the snapshot at hand."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILED
 
 
 class UsageError(IngestError):
@@ -27,14 +28,7 @@ class FetchError(IngestError):
 class WarehouseLockedError(IngestError):
     """Another process holds DuckDB's single-writer lock on the warehouse file."""
 
-    exit_code = 3
+    exit_code = EXIT_LOCKED
 
     def __init__(self, path: Path, detail: str) -> None:
-        # DuckDB names the holder as "Conflicting lock is held in /path/prog (PID 123)".
-        match = re.search(r"held in (\S+) \(PID (\d+)\)", detail)
-        holder = f" ({Path(match[1]).name}, PID {match[2]})" if match else ""
-        super().__init__(
-            f"warehouse {path} is in use by another process{holder}: DuckDB allows one writer "
-            "at a time. Close the DuckDB shell (`make shell`), or wait for the running "
-            "dbt build / loader to finish, then retry."
-        )
+        super().__init__(locked_message(path, detail))

@@ -151,7 +151,7 @@ def land_file(
     source = str(path.resolve())
     identity = file_identity(path)
     content_sha256 = file_sha256(path)
-    with warehouse.connect(database) as con:
+    with warehouse.open_raw_layer(database) as con:
         where = "status = 'complete' and content_sha256 = ?"
         params: list[Any] = [content_sha256]
         if snapshot_at_given:
@@ -210,7 +210,7 @@ def land_api(
     """Crawl page by page, committing each page with its resume point; publish at the end."""
     started = time.monotonic()
     fingerprint = request.fingerprint()
-    with warehouse.connect(database) as con:
+    with warehouse.open_raw_layer(database) as con:
         unfinished = warehouse.find_snapshot(
             con, "status = 'loading' and request_fingerprint = ?", [fingerprint]
         )

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("warehouse %s does not exist: %s", database, MISSING_HINT)
         return 1
     try:
-        # The raw-layer DDL that a write connection runs is all `if not exists`: a no-op here.
+        # Only opens the file: connect() runs no DDL, so checking never changes the warehouse.
         with warehouse.connect(database, read_only=args.read_only):
             pass
     except (IngestError, duckdb.Error) as exc:

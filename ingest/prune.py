@@ -2,10 +2,10 @@
 
 The raw layer keeps every model object exactly as served, ~100 B per model per snapshot even
 zstd-compressed; a year of daily full-Hub crawls would be most of the warehouse. The history
-dbt builds from it (`int_model_snapshots_clipped`, `model_snapshots`, `category_trends`) is
-incremental and keeps every snapshot it has seen, so older payloads can go once dbt has them:
-a snapshot not yet in the history is never pruned. Pruned snapshots stay in `raw.snapshots`
-(and so in the `snapshots` mart) with `payload_pruned_at` set.
+dbt builds from it (models/history/, whose table of parsed observations dbt_project.yml names)
+is incremental and keeps every snapshot it has seen, so older payloads can go once dbt has
+them: a snapshot not yet in the history is never pruned. Pruned snapshots stay
+in `raw.snapshots` (and so in the `snapshots` mart) with `payload_pruned_at` set.
 
 Exit codes: 0 done (or nothing to do), 1 no warehouse or a DuckDB error, 2 bad usage,
 3 warehouse in use by another process.
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from ingest import warehouse
+from ingest import retention, warehouse
 from ingest.cli_common import (
     add_database_option,
     configure_logging,
@@ -63,14 +63,14 @@ def prune(args: argparse.Namespace) -> None:
     database = warehouse.database_path(args.database)
     if not database.is_file():
         raise IngestError(f"warehouse {database} does not exist")
-    with warehouse.connect(database) as con:
-        plan = warehouse.plan_prune(con, args.keep)
+    with warehouse.open_raw_layer(database) as con:
+        plan = retention.plan_prune(con, args.keep)
         if plan.not_in_history:
             log.warning(
                 "%d older snapshot(s) are not in %s yet and keep their payloads: run dbt build "
                 "first (%s)",
                 len(plan.not_in_history),
-                warehouse.HISTORY_TABLE,
+                ".".join(retention.history_relation()),
                 ", ".join(plan.not_in_history),
             )
         if args.dry_run or not plan.prune:
@@ -78,7 +78,7 @@ def prune(args: argparse.Namespace) -> None:
             log.info("%s %d snapshot(s), keeping %d", verb, len(plan.prune), len(plan.keep))
             return
         with warehouse.transaction(con):
-            deleted = warehouse.prune_payloads(con, plan.prune)
+            deleted = retention.prune_payloads(con, plan.prune)
         # Writes the table's shrunken row groups out now and frees their blocks for reuse.
         con.execute("checkpoint")
         log.info(
@@ -88,7 +88,7 @@ def prune(args: argparse.Namespace) -> None:
             len(plan.keep),
         )
     if args.compact:
-        before, after = warehouse.compact(database)
+        before, after = retention.compact(database)
         log.info("compacted %s: %.1f MB -> %.1f MB", database, before / 1e6, after / 1e6)
 
 

@@ -1,5 +1,8 @@
 """The raw layer of the warehouse: DuckDB tables the loader writes and dbt reads.
 
+This module opens the warehouse and runs the snapshot life cycle; the tables themselves are set
+up in ingest.schema, and retention (pruning old payloads) lives in ingest.retention.
+
 Every snapshot reaches `raw.hf_models` in one transaction. A crawl lands page by page into
 `raw.hf_models_pending` (so a killed crawl can resume), and only its final step moves the
 snapshot into `raw.hf_models`; readers therefore never see half a snapshot. A saved file has
@@ -20,9 +23,11 @@ from typing import Any
 
 import duckdb
 
+from hf_common.cli import DEFAULT_DATABASE as DEFAULT_DATABASE
+from hf_common.cli import database_path as database_path
+from hf_common.cli import is_lock_error
+from ingest import schema
 from ingest.errors import IngestError, UsageError, WarehouseLockedError
-
-DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
 
 # DuckDB's memory cap for every process that writes the warehouse: the loader here, dbt through
 # profiles.yml. What does not fit spills to `<warehouse>.tmp/`; DuckDB would otherwise cache up
@@ -35,74 +40,6 @@ MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IG
 # long file list well under 1 MB), so anything near this is a broken file. The reader's buffers
 # grow with the limit: at 64 MB a 1M-model file took 620 MB of memory to scan, at 16 MB 190 MB.
 MAX_OBJECT_BYTES = 16 * 1024 * 1024
-
-# New warehouse files are created in a storage format that can zstd-compress a column: a model
-# object's JSON shrinks ~4.5x with zstd against ~2x with DuckDB's automatic choice (FSST), and
-# writes faster too. An older file keeps its format, where zstd would silently mean uncompressed,
-# so the payload columns ask for zstd only where the file supports it.
-STORAGE_VERSION = "v1.2.0"
-ZSTD_MIN_STORAGE = (1, 2)
-
-SCHEMA_DDL = [
-    "create schema if not exists raw",
-    """
-    create table if not exists raw.snapshots (
-        snapshot_id varchar primary key,
-        snapshot_at timestamptz not null,
-        source varchar not null,
-        request json not null,
-        request_fingerprint varchar not null,
-        content_sha256 varchar,
-        status varchar not null,
-        started_at timestamptz not null,
-        completed_at timestamptz,
-        next_url varchar,
-        pages_landed integer not null default 0,
-        objects_served bigint not null default 0,
-        model_count bigint,
-        duplicate_count bigint,
-        rejected_count bigint not null default 0,
-        retry_count bigint not null default 0
-    )
-    """,
-    """
-    create table if not exists raw.hf_models (
-        snapshot_id varchar not null,
-        model_id varchar not null,
-        payload json not null{payload_compression},
-        snapshot_at timestamptz not null,
-        source varchar not null,
-        loaded_at timestamptz not null
-    )
-    """,
-    """
-    create table if not exists raw.hf_models_pending (
-        snapshot_id varchar not null,
-        page_number integer not null,
-        position integer not null,
-        model_id varchar not null,
-        payload json not null{payload_compression},
-        loaded_at timestamptz not null
-    )
-    """,
-    """
-    create table if not exists raw.hf_models_rejected (
-        snapshot_id varchar not null,
-        page_number integer not null,
-        position integer not null,
-        reason varchar not null,
-        raw_text varchar not null,
-        rejected_at timestamptz not null
-    )
-    """,
-    # Set by `python -m ingest.prune` when the snapshot's payloads left raw.hf_models; the
-    # history tables dbt built from them keep the snapshot.
-    "alter table raw.snapshots add column if not exists payload_pruned_at timestamptz",
-]
-
-# The incremental table that holds every snapshot's parsed observations: a snapshot's payloads
-# may leave raw only once they are in it.
-HISTORY_TABLE = "intermediate.int_model_snapshots_clipped"
 
 # One place that decides what a landable object is; the SQL is shared by file and API landing.
 # Every JSON function over a whole object re-parses its text, so the object is parsed once, to
@@ -150,10 +87,6 @@ class PageResult:
     rejected: int
 
 
-def database_path(cli_value: str | None) -> Path:
-    return Path(cli_value or os.environ.get("HF_TRENDS_DB") or DEFAULT_DATABASE)
-
-
 def memory_limit() -> str:
     """The user's memory cap ($HF_TRENDS_MEMORY_LIMIT), checked before it reaches SQL."""
     value = os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip() or DEFAULT_MEMORY_LIMIT
@@ -171,43 +104,35 @@ def utc_now() -> datetime:
 
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse, turning DuckDB's lock error into one that says how to free it."""
+    """Open the warehouse, turning DuckDB's lock error into one that says how to free it.
+
+    Only opens it (a writer creates a missing file): the raw layer's tables are set up by
+    `open_raw_layer`, so a lock check never runs DDL.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if not read_only and not path.exists():
-            create_database_file(path)
+            schema.create_database_file(path)
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+        if is_lock_error(exc):
             raise WarehouseLockedError(path, str(exc)) from None
         raise IngestError(f"cannot open warehouse {path}: {exc}") from None
     try:
         con.execute("set TimeZone = 'UTC'")
-        if not read_only:
-            con.execute(f"set memory_limit = '{memory_limit()}'")
-            compression = " using compression zstd" if supports_zstd(con) else ""
-            for ddl in SCHEMA_DDL:
-                con.execute(ddl.format(payload_compression=compression))
         yield con
     finally:
         con.close()
 
 
-def create_database_file(path: Path) -> None:
-    """An empty warehouse file in STORAGE_VERSION; only ATTACH can choose a file's format."""
-    quoted = str(path).replace("'", "''")
-    with duckdb.connect() as con:
-        con.execute(f"attach '{quoted}' as new_warehouse (storage_version '{STORAGE_VERSION}')")
-        con.execute("detach new_warehouse")
-
-
-def supports_zstd(con: duckdb.DuckDBPyConnection) -> bool:
-    (tags,) = con.execute(
-        "select tags from duckdb_databases() where database_name = current_database()"
-    ).fetchone()
-    match = re.match(r"v(\d+)\.(\d+)", tags.get("storage_version", ""))
-    return bool(match) and (int(match[1]), int(match[2])) >= ZSTD_MIN_STORAGE
+@contextmanager
+def open_raw_layer(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse to write it, its raw tables created or brought up to date first."""
+    with connect(path) as con:
+        con.execute(f"set memory_limit = '{memory_limit()}'")
+        schema.ensure_raw_layer(con)
+        yield con
 
 
 @contextmanager
@@ -450,120 +375,6 @@ def discard_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> None:
     with transaction(con):
         for table in ("raw.hf_models_pending", "raw.hf_models_rejected", "raw.snapshots"):
             con.execute(f"delete from {table} where snapshot_id = ?", [snapshot_id])
-
-
-@dataclass(frozen=True)
-class PrunePlan:
-    prune: list[str]
-    keep: list[str]
-    not_in_history: list[str]
-
-
-def plan_prune(con: duckdb.DuckDBPyConnection, keep: int) -> PrunePlan:
-    """Which snapshots' payloads go: all but the newest `keep` complete ones, once dbt has them."""
-    rows = con.execute(
-        """
-        select snapshot_id, payload_pruned_at is not null from raw.snapshots
-        where status = 'complete'
-        order by snapshot_at desc, completed_at desc, snapshot_id desc
-        """
-    ).fetchall()
-    older = [snapshot_id for snapshot_id, pruned in rows[keep:] if not pruned]
-    in_history = history_snapshot_ids(con)
-    return PrunePlan(
-        prune=[s for s in older if s in in_history],
-        keep=[snapshot_id for snapshot_id, _ in rows[:keep]],
-        not_in_history=[s for s in older if s not in in_history],
-    )
-
-
-def history_snapshot_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    schema, table = HISTORY_TABLE.split(".")
-    (exists,) = con.execute(
-        """
-        select count(*) from duckdb_tables()
-        where database_name = current_database() and schema_name = ? and table_name = ?
-        """,
-        [schema, table],
-    ).fetchone()
-    if not exists:
-        return set()
-    rows = con.execute(f"select distinct snapshot_id from {HISTORY_TABLE}").fetchall()
-    return {snapshot_id for (snapshot_id,) in rows}
-
-
-def prune_payloads(con: duckdb.DuckDBPyConnection, snapshot_ids: list[str]) -> int:
-    """Delete the snapshots' rows from raw.hf_models and mark them pruned; returns rows deleted.
-
-    Caller owns the transaction.
-    """
-    if not snapshot_ids:
-        return 0
-    (deleted,) = con.execute(
-        "delete from raw.hf_models where snapshot_id in (select unnest($1::varchar[]))",
-        [snapshot_ids],
-    ).fetchone()
-    con.execute(
-        """
-        update raw.snapshots set payload_pruned_at = $2
-        where snapshot_id in (select unnest($1::varchar[]))
-        """,
-        [snapshot_ids, utc_now()],
-    )
-    return deleted
-
-
-def compact(path: Path) -> tuple[int, int]:
-    """Rewrite the warehouse into a new file and swap it in; returns (bytes before, after).
-
-    DuckDB reuses the blocks that deleted rows free, so the file stops growing, but it only
-    gives space back to the disk when a file is written afresh. Tables, views and comments are
-    copied; the payload columns are recreated first so they keep their zstd compression.
-    """
-    before = path.stat().st_size
-    wal = Path(f"{path}.wal")
-    if wal.exists():
-        raise IngestError(f"{wal} exists: open and close the warehouse once, then compact")
-    fresh = path.with_name(f"{path.stem}.compacting{path.suffix}")
-    fresh.unlink(missing_ok=True)
-    # The old file keeps its alias (the file's stem), which dbt's views name in their SQL.
-    alias, quoted_old, quoted_new = path.stem, sql_text(path), sql_text(fresh)
-    try:
-        with duckdb.connect() as con:
-            con.execute(f"attach '{quoted_old}' as \"{alias}\" (read_only)")
-            con.execute(f"attach '{quoted_new}' as compacted (storage_version '{STORAGE_VERSION}')")
-            con.execute(f'copy from database "{alias}" to compacted (schema)')
-            con.execute("use compacted")
-            for table in ("raw.hf_models", "raw.hf_models_pending"):
-                con.execute(f"drop table {table}")
-            for ddl in SCHEMA_DDL:
-                con.execute(ddl.format(payload_compression=" using compression zstd"))
-            con.execute(f'copy from database "{alias}" to compacted (data)')
-            check_same_rows(con, alias)
-            con.execute("use memory")
-            con.execute("detach compacted")
-    except BaseException:
-        fresh.unlink(missing_ok=True)
-        raise
-    fresh.replace(path)
-    return before, path.stat().st_size
-
-
-def check_same_rows(con: duckdb.DuckDBPyConnection, alias: str) -> None:
-    tables = con.execute(
-        "select schema_name, table_name from duckdb_tables() where database_name = ?", [alias]
-    ).fetchall()
-    for schema, table in tables:
-        old, new = (
-            con.execute(f'select count(*) from "{db}"."{schema}"."{table}"').fetchone()[0]
-            for db in (alias, "compacted")
-        )
-        if old != new:
-            raise IngestError(f"compacting lost rows of {schema}.{table} ({old} -> {new})")
-
-
-def sql_text(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def describe_duckdb_error(exc: duckdb.Error, what: str) -> str:

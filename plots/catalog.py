@@ -1,4 +1,8 @@
-"""The figures in report order: the question each answers, its marts, its query and its drawing."""
+"""The figures in report order: the question each answers, its marts, its query and its drawing.
+
+`marts` names every mart a figure selects from, its caption's included; the figure's exposure in
+models/marts/_marts__exposures.yml depends on exactly these (tests/test_plots.py checks).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 import duckdb
 
 from plots import data, figures
+from plots.data import SAMPLE_MARTS
 from plots.figures import Rendered
 
 log = logging.getLogger(__name__)
@@ -29,70 +34,76 @@ FIGURES: list[FigureSpec] = [
     FigureSpec(
         "downloads_by_category",
         "Which categories get the most downloads?",
-        ("category_popularity", "snapshots"),
+        ("category_popularity", "modality_legend", *SAMPLE_MARTS),
         partial(data.category_metric, metric="total_downloads"),
         figures.category_bars,
     ),
     FigureSpec(
         "likes_by_category",
         "Which categories get the most likes?",
-        ("category_popularity", "snapshots"),
+        ("category_popularity", "modality_legend", *SAMPLE_MARTS),
         partial(data.category_metric, metric="total_likes"),
         figures.category_bars,
     ),
     FigureSpec(
         "trending_score_by_category",
         "Which categories are trending most?",
-        ("category_popularity", "snapshots"),
+        ("category_popularity", "modality_legend", *SAMPLE_MARTS),
         partial(data.category_metric, metric="total_trending_score"),
         figures.category_bars,
     ),
     FigureSpec(
         "modality_share",
         "What share of models does each modality and research group have?",
-        ("models", "category_popularity", "snapshots"),
+        ("modality_share", "research_group_share", "modality_legend", *SAMPLE_MARTS),
         data.modality_share,
         figures.modality_share,
     ),
     FigureSpec(
         "releases_by_year",
         "When were the sampled models created?",
-        ("releases_by_year", "snapshots"),
+        ("releases_by_year", *SAMPLE_MARTS),
         data.releases_by_year,
         figures.releases_by_year,
     ),
     FigureSpec(
         "releases_by_month",
         "How many sampled models were created each month, by modality?",
-        ("release_trends",),
+        ("release_trends", "release_months", "modality_legend", *SAMPLE_MARTS),
         data.releases_by_month,
         figures.releases_by_month,
     ),
     FigureSpec(
         "modality_share_by_year",
         "Is text's share of new models growing?",
-        ("models", "snapshots"),
+        ("modality_share_by_year", "modality_legend", *SAMPLE_MARTS),
         data.modality_share_by_year,
         figures.modality_share_by_year,
     ),
     FigureSpec(
         "download_concentration",
         "How concentrated are downloads?",
-        ("models", "snapshots"),
+        ("download_ranks", "popularity_summary", *SAMPLE_MARTS),
         data.concentration,
         figures.concentration,
     ),
     FigureSpec(
         "likes_vs_downloads",
         "Do likes follow downloads?",
-        ("models", "metric_correlations", "snapshots"),
+        ("models", "popularity_summary", "modality_legend", *SAMPLE_MARTS),
         data.likes_vs_downloads,
         figures.likes_vs_downloads,
     ),
     FigureSpec(
         "growth",
         "Which models and categories are growing fastest?",
-        ("snapshots", "model_growth", "category_trends"),
+        (
+            "latest_model_growth",
+            "growth_summary",
+            "category_share_change",
+            "modality_legend",
+            *SAMPLE_MARTS,
+        ),
         data.growth,
         figures.growth,
     ),
@@ -102,6 +113,7 @@ FIGURES: list[FigureSpec] = [
 def render(spec: FigureSpec, con: data.Connection, sample_caption: str) -> Rendered:
     """Draw one figure; missing or thin data, or a mart out of step, becomes a labelled canvas."""
     try:
+        data.require(con, *spec.marts)
         loaded = spec.load(con)
     except data.MissingData as exc:
         return figures.placeholder(spec.question, str(exc), sample_caption)

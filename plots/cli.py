@@ -11,22 +11,23 @@ from pathlib import Path
 import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingest.cli_common import (
+from hf_common.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
     add_database_option,
     add_verbosity_options,
     configure_logging,
+    database_path,
     positive_int,
 )
-from ingest.warehouse import database_path
 from plots import data, report, style
 from plots.catalog import FIGURES, FigureSpec, render
 from plots.facts import compute_facts
-from plots.warehouse import EXIT_OK, WarehouseError, open_warehouse
+from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots")
 
 DEFAULT_OUT = "plots/out"
-EXIT_FAILED = 1
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,13 +1,16 @@
 """Every query the figures run, one function per figure, on the marts only.
 
-Functions return plain dataclasses of lists (no pandas at runtime). When a mart or column is
-absent, or holds too little to plot, they raise MissingData with a sentence the figure prints on
-its canvas, so a half-built warehouse yields honest placeholders instead of a crash.
+Each figure's data is computed in dbt, in a mart of models/marts/reporting/ named in the
+figure's exposure; these functions only select it, in the order it is drawn, into plain
+dataclasses of lists (no pandas at runtime). The marts' enforced contracts fix their columns, so
+nothing here checks them. When a figure's marts are absent (catalog.render checks) or hold too
+little to plot, the functions raise MissingData with a sentence the figure prints on its canvas.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +23,10 @@ CATEGORY_METRICS = ("total_downloads", "total_likes", "total_trending_score")
 # Fewer points than this make a rank plot or a scatter meaningless.
 MIN_MODELS_FOR_DISTRIBUTION = 10
 GROWTH_TOP_N = 15
+# The modality the seed's "text dominates" claim is about (research group Text is exactly it).
+TEXT_MODALITY = "nlp"
+# The marts every figure's caption (data.sample) reads.
+SAMPLE_MARTS = ("sample_snapshots", "sample_summary")
 
 
 class MissingData(Exception):
@@ -38,18 +45,29 @@ def mart_columns(con: Connection, table: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def require(con: Connection, table: str, columns: tuple[str, ...] = ()) -> None:
-    present = mart_columns(con, table)
-    if not present:
-        raise MissingData(f"marts.{table} is not in the warehouse yet: run make build.")
-    missing = [c for c in columns if c not in present]
+def missing_marts(con: Connection, marts: Iterable[str]) -> list[str]:
+    """The marts of `marts` that are not in the warehouse, in the order given."""
+    wanted = list(marts)
+    present = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' and table_name in (select unnest(?::varchar[]))",
+            [wanted],
+        ).fetchall()
+    }
+    return [m for m in wanted if m not in present]
+
+
+def require(con: Connection, *marts: str) -> None:
+    missing = missing_marts(con, marts)
     if missing:
-        raise MissingData(f"marts.{table} has no column {', '.join(missing)} yet: run make build.")
+        raise MissingData(f"marts.{missing[0]} is not in the warehouse yet: run make build.")
 
 
 def has_marts(con: Connection) -> bool:
     found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'marts'"
+        "select exists (select 1 from information_schema.tables where table_schema = 'marts')"
     ).fetchone()
     return bool(found and found[0])
 
@@ -58,9 +76,39 @@ def fetch(con: Connection, sql: str, params: Params = None) -> list[tuple[Any, .
     return con.execute(sql, params if params is not None else []).fetchall()
 
 
+def one(con: Connection, sql: str, params: Params = None) -> tuple[Any, ...]:
+    rows = fetch(con, sql, params)
+    return rows[0] if rows else ()
+
+
 def columns_of(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
     """Rows to columns, with the right number of empty columns when there are no rows."""
     return [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
+# --------------------------------------------------------------------------- legend
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Modality labels and their order, from marts.modality_legend; Python keeps the colours."""
+
+    labels: dict[str | None, str]
+
+    def label(self, modality: str | None) -> str:
+        return self.labels.get(modality, str(modality))
+
+    def sort(self, modalities: Iterable[str | None]) -> list[str | None]:
+        """The distinct modalities given, in legend order; one the legend lacks goes last."""
+        rank = {m: i for i, m in enumerate(self.labels)}
+        return sorted(set(modalities), key=lambda m: (rank.get(m, len(rank)), str(m)))
+
+
+def legend(con: Connection) -> Legend:
+    rows = fetch(
+        con, "select modality, modality_label from marts.modality_legend order by display_order"
+    )
+    return Legend(dict(rows))
 
 
 # --------------------------------------------------------------------------- sample
@@ -100,16 +148,13 @@ class Sample:
 
 
 def sample(con: Connection) -> Sample:
-    require(con, "snapshots", ("snapshot_id", "snapshot_at", "sample_description"))
+    require(con, *SAMPLE_MARTS)
     rows = fetch(
         con,
-        "select snapshot_id, snapshot_at, sample_description, "
-        "coalesce(is_full_catalogue, false), coalesce(model_count, 0) "
-        "from marts.snapshots order by snapshot_at, snapshot_id",
+        "select snapshot_id, snapshot_at, sample_description, is_full_catalogue, model_count "
+        "from marts.sample_snapshots order by snapshot_at, snapshot_id",
     )
-    model_count = 0
-    if mart_columns(con, "models"):
-        model_count = fetch(con, "select count(*) from marts.models")[0][0]
+    (model_count,) = one(con, "select model_count from marts.sample_summary") or (0,)
     return Sample([Snapshot(*row) for row in rows], model_count)
 
 
@@ -123,17 +168,26 @@ class CategoryBars:
     modalities: list[str | None]
     values: list[float]
     model_counts: list[int]
+    share_of_top: float
+    legend: Legend
+
+
+CATEGORY_SHARES = {
+    "total_downloads": "share_of_downloads",
+    "total_likes": "share_of_likes",
+    "total_trending_score": "share_of_trending_score",
+}
 
 
 def category_metric(con: Connection, metric: str) -> CategoryBars:
     """One bar per category, largest first; the metric is a column of category_popularity."""
     if metric not in CATEGORY_METRICS:
         raise ValueError(f"unknown category metric {metric!r}")
-    require(con, "category_popularity", ("category", "modality", "model_count", metric))
     # metric is one of CATEGORY_METRICS, checked above, so formatting it in is safe.
     rows = fetch(
         con,
-        f"select category, modality, {metric}::double, model_count "
+        f"select category, modality, {metric}::double, model_count, "
+        f"coalesce({CATEGORY_SHARES[metric]}, 0) "
         f"from marts.category_popularity where {metric} is not null "
         f"order by {metric} desc, category",
     )
@@ -141,8 +195,8 @@ def category_metric(con: Connection, metric: str) -> CategoryBars:
         raise MissingData(
             "No categorised model in the sample (marts.category_popularity is empty)."
         )
-    categories, modalities, values, counts = columns_of(rows, 4)
-    return CategoryBars(metric, categories, modalities, values, counts)
+    categories, modalities, values, counts, shares = columns_of(rows, 5)
+    return CategoryBars(metric, categories, modalities, values, counts, shares[0], legend(con))
 
 
 # --------------------------------------------------------------------------- figure 4
@@ -152,30 +206,43 @@ def category_metric(con: Connection, metric: str) -> CategoryBars:
 class ModalityShare:
     modalities: list[str | None]
     model_counts: list[int]
+    model_shares: list[float]
     total_models: int
     groups: list[str]
     group_model_shares: list[float]
     group_download_shares: list[float]
     categorised_models: int
+    legend: Legend
 
 
 def modality_share(con: Connection) -> ModalityShare:
-    require(con, "models", ("modality",))
-    require(con, "category_popularity", ("research_group", "share_of_models", "share_of_downloads"))
-    rows = fetch(con, "select modality, count(*) from marts.models group by modality")
+    rows = fetch(
+        con,
+        "select modality, model_count, share_of_models from marts.modality_share "
+        "order by model_count desc, display_order",
+    )
     if not rows:
         raise MissingData("marts.models is empty.")
-    rows.sort(key=lambda r: -r[1])
-    modalities, counts = columns_of(rows, 2)
+    modalities, counts, shares = columns_of(rows, 3)
+    total, categorised = one(
+        con, "select model_count, categorised_model_count from marts.sample_summary"
+    ) or (0, 0)
     groups = fetch(
         con,
-        "select coalesce(research_group, 'Other'), sum(share_of_models), "
-        "coalesce(sum(share_of_downloads), 0), sum(model_count) "
-        "from marts.category_popularity group by all order by 2 desc, 1",
+        "select research_group, share_of_models, coalesce(share_of_downloads, 0) "
+        "from marts.research_group_share order by models_rank",
     )
-    names, model_shares, download_shares, group_counts = columns_of(groups, 4)
+    names, model_shares, download_shares = columns_of(groups, 3)
     return ModalityShare(
-        modalities, counts, sum(counts), names, model_shares, download_shares, sum(group_counts)
+        modalities,
+        counts,
+        shares,
+        total,
+        names,
+        model_shares,
+        download_shares,
+        categorised,
+        legend(con),
     )
 
 
@@ -189,10 +256,10 @@ class YearBuckets:
     counts: list[int]
     shares: list[float]
     is_placeholder: list[bool]
+    total_models: int
 
 
 def releases_by_year(con: Connection) -> YearBuckets:
-    require(con, "releases_by_year")
     # Real years in order, then undated models, then the placeholder bucket, which is drawn apart.
     rows = fetch(
         con,
@@ -203,7 +270,8 @@ def releases_by_year(con: Connection) -> YearBuckets:
     if not rows:
         raise MissingData("marts.releases_by_year is empty.")
     labels, years, counts, shares, placeholder = columns_of(rows, 5)
-    return YearBuckets(labels, years, counts, shares, placeholder)
+    (total,) = one(con, "select model_count from marts.sample_summary") or (0,)
+    return YearBuckets(labels, years, counts, shares, placeholder, total)
 
 
 # --------------------------------------------------------------------------- figure 6
@@ -215,6 +283,11 @@ class MonthlyReleases:
     modalities: list[str | None]
     counts: dict[str | None, list[int]]
     sample_description: str
+    peak_month: date
+    peak_count: int
+    peak_share: float
+    dated_models: int
+    legend: Legend
 
 
 def month_range(first: date, last: date) -> list[date]:
@@ -227,27 +300,45 @@ def month_range(first: date, last: date) -> list[date]:
 
 
 def releases_by_month(con: Connection) -> MonthlyReleases:
-    require(con, "release_trends", ("release_month", "modality", "model_count"))
     rows = fetch(
         con,
         "select release_month, modality, model_count from marts.release_trends "
-        "where release_month is not null order by release_month, modality",
+        "order by release_month, modality",
     )
     if len({r[0] for r in rows}) < 2:
         raise MissingData("Fewer than two release months in marts.release_trends.")
-    # Each row lists its snapshots joined by '; '; split them so each is named once, by date.
-    parts = fetch(
-        con,
-        "select distinct unnest(string_split(sample_description, '; ')) as d "
-        "from marts.release_trends where sample_description is not null order by right(d, 10), d",
+    # The snapshots the counted models' values come from, each named once, oldest first.
+    described = "; ".join(
+        row[0]
+        for row in fetch(
+            con,
+            "select sample_description from marts.sample_snapshots "
+            "where dated_model_count > 0 order by snapshot_at, snapshot_id",
+        )
     )
-    described = "; ".join(p[0] for p in parts)
     months = month_range(rows[0][0], rows[-1][0])
     index = {m: i for i, m in enumerate(months)}
+    # The mart has a row per month with models; months without any are drawn as 0.
     counts: dict[str | None, list[int]] = {}
     for month, modality, n in rows:
-        counts.setdefault(modality, [0] * len(months))[index[month]] += n
-    return MonthlyReleases(months, list(counts), counts, described)
+        counts.setdefault(modality, [0] * len(months))[index[month]] = n
+    peak_month, peak_count, peak_share = one(
+        con,
+        "select release_month, model_count, share_of_dated_models from marts.release_months "
+        "where month_rank = 1",
+    )
+    (dated,) = one(con, "select dated_model_count from marts.sample_summary") or (0,)
+    return MonthlyReleases(
+        months,
+        list(counts),
+        counts,
+        described,
+        peak_month,
+        peak_count,
+        peak_share,
+        dated,
+        legend(con),
+    )
 
 
 # --------------------------------------------------------------------------- figure 7
@@ -260,32 +351,46 @@ class YearModalityShares:
     modalities: list[str]
     shares: dict[str, list[float]]
     uncategorised: int
+    text_peak_year: int | None
+    text_leads_every_year: bool
+    legend: Legend
 
 
 def modality_share_by_year(con: Connection) -> YearModalityShares:
-    require(con, "models", ("release_year", "modality"))
-    # Placeholder-dated models have no release_year, so they drop out here by construction.
+    # The mart has every modality in every year (0 where none), so each series is complete.
     rows = fetch(
         con,
-        "select release_year, modality, count(*) as n, "
-        "count(*) / sum(count(*)) over (partition by release_year) as share "
-        "from marts.models where release_year is not null and modality is not null "
-        "group by release_year, modality order by release_year, modality",
+        "select release_year, modality, share_of_year, year_model_count, share_rank, year_rank "
+        "from marts.modality_share_by_year order by release_year, modality",
     )
     if not rows:
         raise MissingData("No categorised model with a real release year.")
-    years = sorted({r[0] for r in rows})
-    modalities = sorted({r[1] for r in rows})
-    shares = {m: [0.0] * len(years) for m in modalities}
-    totals = [0] * len(years)
-    for year, modality, n, share in rows:
-        shares[modality][years.index(year)] = share
-        totals[years.index(year)] += n
-    uncategorised = fetch(
-        con,
-        "select count(*) from marts.models where release_year is not null and modality is null",
-    )[0][0]
-    return YearModalityShares(years, totals, modalities, shares, uncategorised)
+    years: list[int] = []
+    totals: list[int] = []
+    shares: dict[str, list[float]] = {}
+    text_peak_year, text_year_ranks = None, []
+    for year, modality, share, year_total, share_rank, year_rank in rows:
+        if not years or years[-1] != year:
+            years.append(year)
+            totals.append(year_total)
+        shares.setdefault(modality, []).append(share)
+        if modality == TEXT_MODALITY:
+            text_year_ranks.append(year_rank)
+            if share_rank == 1:
+                text_peak_year = year
+    (uncategorised,) = one(
+        con, "select dated_uncategorised_model_count from marts.sample_summary"
+    ) or (0,)
+    return YearModalityShares(
+        years,
+        totals,
+        list(shares),
+        shares,
+        uncategorised,
+        text_peak_year,
+        bool(text_year_ranks) and all(rank == 1 for rank in text_year_ranks),
+        legend(con),
+    )
 
 
 # --------------------------------------------------------------------------- figure 8
@@ -293,43 +398,36 @@ def modality_share_by_year(con: Connection) -> YearModalityShares:
 
 @dataclass(frozen=True)
 class Concentration:
-    downloads: list[int]  # every model's downloads, largest first
+    ranks: list[int]  # every model with a downloads count, most downloaded first
+    downloads: list[int]
+    model_shares: list[float]
+    cumulative_shares: list[float]
+    model_count: int
     top_n: int
     top_share: float
     zero_count: int
 
 
-TOP_SHARE_SQL = """
-with ranked as (
-    select downloads, row_number() over (order by downloads desc) as rank, count(*) over () as n
-    from marts.models
-    where downloads is not null
-)
-select
-    ceil(any_value(n) * 0.01)::int as top_n,
-    sum(downloads) filter (where rank <= ceil(n * 0.01)) / nullif(sum(downloads), 0) as top_share,
-    count(*) filter (where downloads = 0) as zero_count,
-from ranked
-"""
-
-
 def concentration(con: Connection) -> Concentration:
-    require(con, "models", ("downloads",))
-    downloads = [
-        r[0]
-        for r in fetch(
-            con,
-            "select downloads from marts.models where downloads is not null "
-            "order by downloads desc",
-        )
-    ]
-    if len(downloads) < MIN_MODELS_FOR_DISTRIBUTION or not any(downloads):
+    model_count, top_n, top_share, zero_count = one(
+        con,
+        "select model_count, top_1pct_model_count, top_1pct_download_share, "
+        "zero_download_count from marts.popularity_summary",
+    ) or (0, 0, None, 0)
+    if model_count < MIN_MODELS_FOR_DISTRIBUTION or zero_count == model_count:
         raise MissingData(
-            f"Only {len(downloads)} models with downloads; a rank plot needs "
+            f"Only {model_count} models with downloads; a rank plot needs "
             f"{MIN_MODELS_FOR_DISTRIBUTION} or more with some downloads."
         )
-    top_n, top_share, zero_count = fetch(con, TOP_SHARE_SQL)[0]
-    return Concentration(downloads, top_n, top_share, zero_count)
+    rows = fetch(
+        con,
+        "select download_rank, downloads, share_of_models, cumulative_download_share "
+        "from marts.download_ranks order by download_rank",
+    )
+    ranks, downloads, model_shares, cumulative = columns_of(rows, 4)
+    return Concentration(
+        ranks, downloads, model_shares, cumulative, model_count, top_n, top_share, zero_count
+    )
 
 
 # --------------------------------------------------------------------------- figure 9
@@ -343,12 +441,11 @@ class LikesDownloads:
     likes: list[int]
     pearson_r: float | None
     r_model_count: int
-    zero_count: int = field(default=0)
+    zero_count: int
+    legend: Legend
 
 
 def likes_vs_downloads(con: Connection) -> LikesDownloads:
-    require(con, "models", ("downloads", "likes", "modality"))
-    require(con, "metric_correlations", ("metric_a", "metric_b", "pearson_r", "model_count"))
     rows = fetch(
         con,
         "select model_id, modality, downloads, likes from marts.models "
@@ -360,14 +457,12 @@ def likes_vs_downloads(con: Connection) -> LikesDownloads:
             f"{MIN_MODELS_FOR_DISTRIBUTION} or more."
         )
     ids, modalities, downloads, likes = columns_of(rows, 4)
-    corr = fetch(
+    r, r_count, zeros = one(
         con,
-        "select pearson_r, model_count from marts.metric_correlations "
-        "where (metric_a, metric_b) in (('downloads', 'likes'), ('likes', 'downloads'))",
-    )
-    r, r_count = corr[0] if corr else (None, 0)
-    zeros = sum(1 for d, k in zip(downloads, likes, strict=True) if d == 0 or k == 0)
-    return LikesDownloads(ids, modalities, downloads, likes, r, r_count, zeros)
+        "select downloads_likes_pearson_r, downloads_likes_model_count, "
+        "zero_likes_or_downloads_count from marts.popularity_summary",
+    ) or (None, 0, 0)
+    return LikesDownloads(ids, modalities, downloads, likes, r, r_count, zeros, legend(con))
 
 
 # --------------------------------------------------------------------------- figure 10
@@ -383,51 +478,18 @@ class Growth:
     likes_per_day: list[float]
     likes_change: list[int]
     compared_models: int
+    top_tie_count: int
     categories: list[str]
     category_modalities: list[str | None]
     share_change_points: list[float]
     first_category_at: datetime
     last_category_at: datetime
+    legend: Legend
 
 
 def snapshot_count(con: Connection) -> int:
-    require(con, "snapshots")
-    return fetch(con, "select count(*) from marts.snapshots")[0][0]
-
-
-LATEST_GROWTH_SQL = """
-select model_id, modality, likes_per_day, likes_change, previous_snapshot_at, snapshot_at,
-    days_between
-from marts.model_growth
-where snapshot_at = (select max(snapshot_at) from marts.model_growth)
-    -- The consecutive pair only: a model that skipped snapshots compares a longer span.
-    and previous_snapshot_at = (
-        select max(previous_snapshot_at) from marts.model_growth
-        where snapshot_at = (select max(snapshot_at) from marts.model_growth)
-    )
-    and likes_per_day is not null
-order by likes_per_day desc, model_id
-"""
-
-CATEGORY_SHIFT_SQL = """
-with bounds as (
-    select min(snapshot_at) as first_at, max(snapshot_at) as last_at from marts.category_trends
-),
-paired as (
-    select
-        category,
-        any_value(modality) as modality,
-        coalesce(sum(share_of_models) filter (where snapshot_at = first_at), 0) as first_share,
-        coalesce(sum(share_of_models) filter (where snapshot_at = last_at), 0) as last_share,
-    from marts.category_trends, bounds
-    group by category
-)
-select category, modality, (last_share - first_share) * 100 as change_points,
-    (select first_at from bounds), (select last_at from bounds)
-from paired
-order by abs(last_share - first_share) desc, category
-limit ?
-"""
+    (count,) = one(con, "select snapshot_count from marts.sample_summary") or (0,)
+    return count
 
 
 def growth(con: Connection) -> Growth:
@@ -437,27 +499,42 @@ def growth(con: Connection) -> Growth:
             f"Growth needs two or more snapshots; the warehouse has {snapshots}. "
             "Land another with python -m ingest, then make build."
         )
-    require(con, "model_growth", ("model_id", "likes_per_day", "likes_change", "days_between"))
-    require(con, "category_trends", ("category", "snapshot_at", "share_of_models"))
-    rows = fetch(con, LATEST_GROWTH_SQL)
-    if not rows:
+    summary = one(
+        con,
+        "select previous_snapshot_at, snapshot_at, days_between, model_count, top_tie_count "
+        "from marts.growth_summary",
+    )
+    if not summary:
         raise MissingData("No model appears in two snapshots taken at different times.")
-    top = rows[:GROWTH_TOP_N]
-    ids, modalities, per_day, change, _, _, _ = columns_of(top, 7)
-    shifts = fetch(con, CATEGORY_SHIFT_SQL, [GROWTH_TOP_N])
+    previous_at, latest_at, days_between, compared, ties = summary
+    top = fetch(
+        con,
+        "select model_id, modality, likes_per_day, likes_change from marts.latest_model_growth "
+        "where growth_rank <= ? order by growth_rank",
+        [GROWTH_TOP_N],
+    )
+    ids, modalities, per_day, change = columns_of(top, 4)
+    shifts = fetch(
+        con,
+        "select category, modality, share_change_points, first_snapshot_at, last_snapshot_at "
+        "from marts.category_share_change where change_rank <= ? order by change_rank",
+        [GROWTH_TOP_N],
+    )
     categories, cat_modalities, points, first_at, last_at = columns_of(shifts, 5)
     return Growth(
-        previous_at=rows[0][4],
-        latest_at=rows[0][5],
-        days_between=rows[0][6],
+        previous_at=previous_at,
+        latest_at=latest_at,
+        days_between=days_between,
         model_ids=ids,
         model_modalities=modalities,
         likes_per_day=per_day,
         likes_change=change,
-        compared_models=len(rows),
+        compared_models=compared,
+        top_tie_count=ties,
         categories=categories,
         category_modalities=cat_modalities,
         share_change_points=points,
-        first_category_at=first_at[0] if first_at else rows[0][4],
-        last_category_at=last_at[0] if last_at else rows[0][5],
+        first_category_at=first_at[0] if first_at else previous_at,
+        last_category_at=last_at[0] if last_at else latest_at,
+        legend=legend(con),
     )

@@ -13,8 +13,12 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.cli_common import add_database_option, add_verbosity_options, configure_logging
-from ingest.warehouse import database_path
+from hf_common.cli import (
+    add_database_option,
+    add_verbosity_options,
+    configure_logging,
+    database_path,
+)
 from plots.data import mart_columns
 from plots.warehouse import WarehouseError, open_warehouse
 

@@ -19,6 +19,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from plots import style
 from plots.data import (
+    TEXT_MODALITY,
     CategoryBars,
     Concentration,
     Growth,
@@ -121,9 +122,10 @@ def category_bars(data: CategoryBars, sample_caption: str) -> Rendered:
     ax.xaxis.grid(True, color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     # Outside the axes: with near-equal values no corner of the plot is free of bars.
-    style.modality_legend(ax, data.modalities, loc="lower left", bbox_to_anchor=(1.01, 0))
-    total = sum(data.values)
-    top_share = style.percent(data.values[0] / total) if total else "0%"
+    style.modality_legend(
+        ax, data.legend, data.modalities, loc="lower left", bbox_to_anchor=(1.01, 0)
+    )
+    top_share = style.percent(data.share_of_top)
     title = (
         f"{data.categories[0]} leads {text['noun']}: {style.compact(data.values[0])}"
         f"{text['unit']}, {top_share} of the {n} categories' total"
@@ -143,7 +145,7 @@ def category_bars(data: CategoryBars, sample_caption: str) -> Rendered:
 def modality_share(data: ModalityShare, sample_caption: str) -> Rendered:
     fig = style.new_figure(13, 5.2)
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
-    shares = [k / data.total_models for k in data.model_counts]
+    shares = data.model_shares
     n = len(data.modalities)
     bars = left.barh(
         range(n),
@@ -152,7 +154,7 @@ def modality_share(data: ModalityShare, sample_caption: str) -> Rendered:
         edgecolor=style.BAR_EDGE,
         linewidth=0.4,
     )
-    left.set_yticks(range(n), [style.modality_label(m) for m in data.modalities])
+    left.set_yticks(range(n), [data.legend.label(m) for m in data.modalities])
     left.invert_yaxis()
     for i, (share, k) in enumerate(zip(shares, data.model_counts, strict=True)):
         left.text(share, i, f" {style.percent(share)} ({k:,})", va="center", fontsize=9)
@@ -262,21 +264,25 @@ def releases_by_year(data: YearBuckets, sample_caption: str) -> Rendered:
         ax.axvline(placeholder_xs[0] - 0.9, color="#999999", linestyle="--", linewidth=1)
     ax.set_ylabel("Models (count)")
     ax.set_xlabel("Year the model was created on the Hub (UTC)")
+    # Buckets come in year order: the newest real year is the last one with a year.
     real = [
-        (y, k)
-        for y, k, p in zip(data.years, data.counts, data.is_placeholder, strict=True)
+        (y, k, share)
+        for y, k, share, p in zip(
+            data.years, data.counts, data.shares, data.is_placeholder, strict=True
+        )
         if y is not None and not p
     ]
-    total = sum(data.counts)
     if real:
-        year, k = max(real)
+        year, k, share = real[-1]
         title = (
-            f"{style.percent(k / total)} of the sampled models were created in {year} "
-            f"({k:,} of {total:,})"
+            f"{style.percent(share)} of the sampled models were created in {year} "
+            f"({k:,} of {data.total_models:,})"
         )
     else:
-        title = f"None of the {total:,} sampled models has a real creation date"
-    placeholder_count = sum(k for k, p in zip(data.counts, data.is_placeholder, strict=True) if p)
+        title = f"None of the {data.total_models:,} sampled models has a real creation date"
+    placeholder_count = next(
+        (k for k, p in zip(data.counts, data.is_placeholder, strict=True) if p), 0
+    )
     caption = (
         f"{placeholder_count:,} models carry the Hub's import placeholder date (2022-03-02): "
         "they were created before March 2022, year unknown, and are shown apart rather than "
@@ -301,11 +307,8 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
     xs = list(range(len(data.months)))
     bottom = [0] * len(xs)
     plotted: dict[str, list[Any]] = {"months": [m.isoformat() for m in data.months]}
-    for modality in style.sort_modalities(data.modalities):
-        counts = [0] * len(xs)
-        for raw in data.modalities:
-            if style.canonical_modality(raw) == modality:
-                counts = [a + b for a, b in zip(counts, data.counts[raw], strict=True)]
+    for modality in data.legend.sort(data.modalities):
+        counts = data.counts[modality]
         bars = ax.bar(
             xs,
             counts,
@@ -314,9 +317,10 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
             color=style.modality_colour(modality),
             edgecolor=style.BAR_EDGE,
             linewidth=0.2,
-            label=style.modality_label(modality),
+            label=data.legend.label(modality),
         )
-        plotted[style.modality_label(modality)] = bar_lengths(bars, horizontal=False)
+        plotted[data.legend.label(modality)] = bar_lengths(bars, horizontal=False)
+        # Where the next modality's bars start: stacking, not a number the figure states.
         bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
     step = month_tick_step(len(xs))
     ticks = [x for x in xs if data.months[x].month % step == 1 % step]
@@ -329,12 +333,13 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
     ax.set_xlabel("Month the model was created on the Hub (UTC)")
     ax.yaxis.grid(True, color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
-    style.modality_legend(ax, data.modalities, loc="upper left", bbox_to_anchor=(1.01, 1))
-    total = sum(bottom)
-    peak = max(xs, key=lambda x: bottom[x])
+    style.modality_legend(
+        ax, data.legend, data.modalities, loc="upper left", bbox_to_anchor=(1.01, 1)
+    )
     title = (
-        f"{bottom[peak]:,} of the {total:,} dated models in the sample were created in "
-        f"{data.months[peak].strftime('%B %Y')} alone ({style.percent(bottom[peak] / total)})"
+        f"{data.peak_count:,} of the {data.dated_models:,} dated models in the sample were "
+        f"created in {data.peak_month.strftime('%B %Y')} alone "
+        f"({style.percent(data.peak_share)})"
     )
     caption = (
         "Stacked by modality; each model counted once, from its newest snapshot. Models with "
@@ -355,7 +360,7 @@ def modality_share_by_year(data: YearModalityShares, sample_caption: str) -> Ren
     xs = list(range(len(data.years)))
     bottom = [0.0] * len(xs)
     plotted: dict[str, list[Any]] = {"years": list(data.years)}
-    for modality in style.sort_modalities(data.modalities):
+    for modality in data.legend.sort(data.modalities):
         shares = data.shares[modality]  # type: ignore[index]
         bars = ax.bar(
             xs,
@@ -365,7 +370,7 @@ def modality_share_by_year(data: YearModalityShares, sample_caption: str) -> Ren
             color=style.modality_colour(modality),
             edgecolor="white",
             linewidth=0.6,
-            label=style.modality_label(modality),
+            label=data.legend.label(modality),
         )
         plotted[str(modality)] = bar_lengths(bars, horizontal=False)
         for x, share, base in zip(xs, shares, bottom, strict=True):
@@ -387,8 +392,8 @@ def modality_share_by_year(data: YearModalityShares, sample_caption: str) -> Ren
     ax.set_xlabel("Year the model was created on the Hub (UTC)")
     ax.legend(
         handles=[
-            Patch(facecolor=style.modality_colour(m), label=style.modality_label(m))
-            for m in reversed(style.sort_modalities(data.modalities))
+            Patch(facecolor=style.modality_colour(m), label=data.legend.label(m))
+            for m in reversed(data.legend.sort(data.modalities))
         ],
         title="Modality",
         loc="upper left",
@@ -407,16 +412,17 @@ def modality_share_by_year(data: YearModalityShares, sample_caption: str) -> Ren
 
 
 def text_share_title(data: YearModalityShares) -> str:
-    text = data.shares.get("nlp", [0.0] * len(data.years))
+    text = data.shares.get(TEXT_MODALITY, [0.0] * len(data.years))
     # Every year when they fit, else first, peak and last: a two-point "rose" hides a peak.
     shown = list(range(len(data.years)))
-    if len(shown) > 5:
-        shown = sorted({0, max(shown, key=lambda i: text[i]), len(shown) - 1})
+    if len(shown) > 5 and data.text_peak_year in data.years:
+        shown = sorted({0, data.years.index(data.text_peak_year), len(shown) - 1})
     series = ", ".join(f"{style.percent(text[i])} ({data.years[i]})" for i in shown)
-    leads = all(
-        text[i] >= max(data.shares[m][i] for m in data.modalities) for i in range(len(text))
+    lead = (
+        "the largest modality every year"
+        if data.text_leads_every_year
+        else "not the largest modality every year"
     )
-    lead = "the largest modality every year" if leads else "not the largest modality every year"
     return f"Text is {lead}; its share of each year's sampled models: {series}"
 
 
@@ -431,8 +437,9 @@ def label_colour(modality: str | None) -> str:
 def concentration(data: Concentration, sample_caption: str) -> Rendered:
     fig = style.new_figure(13, 5.4)
     left, right = fig.subplots(1, 2)
+    # A model with 0 downloads has no place on a log axis; the most downloaded come first.
     positive = [d for d in data.downloads if d > 0]
-    ranks = list(range(1, len(positive) + 1))
+    ranks = data.ranks[: len(positive)]
     (line,) = left.plot(ranks, positive, color=style.NEUTRAL, linewidth=1.6)
     left.set_xscale("log")
     left.set_yscale("log")
@@ -451,14 +458,8 @@ def concentration(data: Concentration, sample_caption: str) -> Rendered:
     left.legend(loc="lower left", frameon=False)
     left.set_title("Rank-ordered downloads", loc="left")
 
-    n = len(data.downloads)
-    total = sum(data.downloads)
-    running, cumulative = 0, []
-    for d in data.downloads:
-        running += d
-        cumulative.append(running / total)
-    model_share = [(i + 1) / n for i in range(n)]
-    right.plot(model_share, cumulative, color=style.NEUTRAL, linewidth=1.6)
+    n = data.model_count
+    right.plot(data.model_shares, data.cumulative_shares, color=style.NEUTRAL, linewidth=1.6)
     # Many points, because a straight y = x bends on the log x axis.
     equal = [10 ** (math.log10(1 / n) * (1 - i / 200)) for i in range(201)]
     right.plot(equal, equal, color="#999999", linestyle="--", linewidth=1, label="equal share")
@@ -491,8 +492,8 @@ def concentration(data: Concentration, sample_caption: str) -> Rendered:
         else ""
     )
     caption = (
-        "Downloads are the Hub's last-30-day count; the top-1% share is computed in SQL on "
-        f"marts.models (the top ceil(1% of {n:,}) models).{zero_note} {sample_caption}"
+        "Downloads are the Hub's last-30-day count; the top-1% share (the top ceil(1% of "
+        f"{n:,}) models) is in marts.popularity_summary.{zero_note} {sample_caption}"
     )
     xs, ys = line.get_data()
     plotted = {
@@ -500,6 +501,8 @@ def concentration(data: Concentration, sample_caption: str) -> Rendered:
         "downloads": list(ys),
         "top_n": [data.top_n],
         "top_share": [data.top_share],
+        "model_shares": list(data.model_shares),
+        "cumulative_shares": list(data.cumulative_shares),
     }
     return finish(fig, title, caption, plotted)
 
@@ -516,13 +519,11 @@ def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
     fig = style.new_figure(10, 7)
     ax = fig.add_subplot()
     plotted: dict[str, list[Any]] = {"model_ids": [], "downloads_plus_1": [], "likes_plus_1": []}
-    order = style.sort_modalities(data.modalities)
+    order = data.legend.sort(data.modalities)
     handles = {}
     # Drawn last-first so the large modalities sit on top of the grey "No category" cloud.
     for modality in reversed(order):
-        picked = [
-            i for i, m in enumerate(data.modalities) if style.canonical_modality(m) == modality
-        ]
+        picked = [i for i, m in enumerate(data.modalities) if m == modality]
         points = ax.scatter(
             [data.downloads[i] + 1 for i in picked],
             [data.likes[i] + 1 for i in picked],
@@ -530,7 +531,7 @@ def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
             alpha=0.7,
             color=style.modality_colour(modality),
             edgecolors="none",
-            label=style.modality_label(modality),
+            label=data.legend.label(modality),
         )
         handles[modality] = points
         offsets = points.get_offsets()
@@ -554,7 +555,7 @@ def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
         frameon=False,
         markerscale=1.6,
     )
-    n = len(data.model_ids)
+    n = data.r_model_count
     if data.pearson_r is None or math.isnan(data.pearson_r):
         title = f"Likes against downloads for {n:,} models (Pearson r undefined)"
     else:
@@ -565,7 +566,7 @@ def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
     caption = (
         "Both axes show the value + 1 so that models with 0 likes or 0 downloads "
         f"({data.zero_count:,} of {n:,}) sit on the bottom or left edge instead of vanishing "
-        "from a log axis. Pearson r comes from marts.metric_correlations, on the raw values as "
+        "from a log axis. Pearson r comes from marts.popularity_summary, on the raw values as "
         f"the seed's df.corr(), so a few huge models dominate it. {sample_caption}"
     )
     plotted["pearson_r"] = [data.pearson_r]
@@ -580,10 +581,8 @@ def growth_title(data: Growth) -> str:
         return "No model gained likes between the last two snapshots"
     best = data.likes_per_day[0]
     span = f"{best:,.1f} likes a day over the {data.days_between:.0f} days to {day(data.latest_at)}"
-    ties = sum(1 for v in data.likes_per_day if v == best)
-    if ties > 1:
-        more = "+" if ties == len(data.likes_per_day) else ""
-        return f"{ties}{more} models tie for the fastest growth: {span}"
+    if data.top_tie_count > 1:
+        return f"{data.top_tie_count:,} models tie for the fastest growth: {span}"
     return f"{short(data.model_ids[0], 60)} grew fastest: {span}"
 
 
@@ -637,6 +636,7 @@ def growth(data: Growth, sample_caption: str) -> Rendered:
     # One legend for both panels, outside them: long bars fill every corner of the left one.
     style.modality_legend(
         right,
+        data.legend,
         [*data.model_modalities, *data.category_modalities],
         loc="upper left",
         bbox_to_anchor=(1.01, 1),
@@ -644,8 +644,8 @@ def growth(data: Growth, sample_caption: str) -> Rendered:
     title = growth_title(data)
     caption = (
         "Left: models present in both of the two latest snapshots, by likes gained per day "
-        "(marts.model_growth). Right: change in each category's share of the snapshot's "
-        "categorised models between the first and latest snapshot (marts.category_trends); a "
+        "(marts.latest_model_growth). Right: change in each category's share of the snapshot's "
+        "categorised models between the first and latest snapshot (marts.category_share_change); a "
         "share shift reflects what is trending, not new releases. "
         f"{sample_caption}"
     )

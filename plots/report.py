@@ -222,7 +222,7 @@ def llm_growth(facts: Facts) -> SeedFinding:
 
 def release_growth(facts: Facts) -> SeedFinding:
     claim = "Recent years show a sharp increase in AI model releases."
-    if not has(facts, "newest_year", "previous_year_count"):
+    if not has(facts, "newest_year", "previous_year_count", "newest_year_ratio_to_previous"):
         return SeedFinding(claim, UNDECIDABLE, "Fewer than two release years are in the data.")
     numbers = (
         f"{facts['newest_year_count']:,} sampled models ({percent(facts['newest_year_share'])}) "
@@ -242,7 +242,7 @@ def release_growth(facts: Facts) -> SeedFinding:
             "in its last 30 days), so the skew to recent years is the sampling, not the Hub's "
             f"release history. Only a full-catalogue crawl can decide it. {placeholders}",
         )
-    ratio = facts["newest_year_count"] / max(facts["previous_year_count"], 1)
+    ratio = facts["newest_year_ratio_to_previous"]
     verdict = SUPPORTED if ratio >= SHARP_INCREASE_RATIO else REFUTED
     return SeedFinding(
         claim,

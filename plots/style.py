@@ -1,13 +1,15 @@
 """The one style module: palette, fonts, number formats, titles, captions, the empty canvas.
 
 Every figure takes its colours and text helpers from here, so a modality has the same colour in
-every figure and every figure states its sample the same way.
+every figure and every figure states its sample the same way. Modality labels and their order
+are data, not style: they come from marts.modality_legend (plots.data.Legend).
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -17,6 +19,9 @@ matplotlib.use("Agg")
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+
+if TYPE_CHECKING:
+    from plots.data import Legend
 
 DEFAULT_DPI = 150
 
@@ -33,18 +38,6 @@ MODALITY_COLOURS: dict[str | None, str] = {
     "unknown": "#4D4D4D",
     None: "#C8C8C8",
 }
-MODALITY_LABELS: dict[str | None, str] = {
-    "nlp": "Text (nlp)",
-    "cv": "Vision (cv)",
-    "audio": "Audio",
-    "multimodal": "Multimodal",
-    "tabular": "Tabular",
-    "rl": "Reinforcement learning",
-    "other": "Other tasks",
-    "unknown": "Unknown pipeline tag",
-    None: "No category",
-}
-MODALITY_ORDER: list[str | None] = list(MODALITY_COLOURS)
 
 # A research group is a set of modalities; the single-modality groups borrow that modality's
 # colour so the key stays one colour per modality. "Other" mixes four, so it gets a neutral.
@@ -55,7 +48,6 @@ RESEARCH_GROUP_COLOURS: dict[str, str] = {
     "Multimodal": MODALITY_COLOURS["multimodal"],
     "Other": "#8C8C8C",
 }
-RESEARCH_GROUP_ORDER = list(RESEARCH_GROUP_COLOURS)
 
 # Charts that are not about modality use a colour no modality has.
 NEUTRAL = "#3B4F66"
@@ -82,34 +74,20 @@ matplotlib.rcParams.update(
 )
 
 
-def canonical_modality(modality: str | None) -> str | None:
-    """release_trends spells a model without a category 'uncategorised'; models says null."""
-    return None if modality in (None, "uncategorised") else modality
-
-
 def modality_colour(modality: str | None) -> str:
     # A modality the palette does not know is drawn as unknown rather than failing the figure.
-    return MODALITY_COLOURS.get(canonical_modality(modality), MODALITY_COLOURS["unknown"])
+    return MODALITY_COLOURS.get(modality, MODALITY_COLOURS["unknown"])
 
 
-def modality_label(modality: str | None) -> str:
-    modality = canonical_modality(modality)
-    return MODALITY_LABELS.get(modality, str(modality))
-
-
-def sort_modalities(modalities: Iterable[str | None]) -> list[str | None]:
-    rank = {m: i for i, m in enumerate(MODALITY_ORDER)}
-    unique = {canonical_modality(m) for m in modalities}
-    return sorted(unique, key=lambda m: (rank.get(m, len(rank)), str(m)))
-
-
-def modality_legend(ax: Axes, modalities: Iterable[str | None], **kwargs: object) -> None:
-    """A legend of just the modalities present, in the fixed order."""
+def modality_legend(
+    ax: Axes, legend: Legend, modalities: Iterable[str | None], **kwargs: object
+) -> None:
+    """A legend of just the modalities present, labelled and ordered as the legend mart says."""
     handles = [
         Patch(
-            facecolor=modality_colour(m), edgecolor=BAR_EDGE, linewidth=0.5, label=modality_label(m)
+            facecolor=modality_colour(m), edgecolor=BAR_EDGE, linewidth=0.5, label=legend.label(m)
         )
-        for m in sort_modalities(modalities)
+        for m in legend.sort(modalities)
     ]
     options: dict[str, object] = {"title": "Modality", "frameon": False}
     options.update(kwargs)
@@ -182,10 +160,6 @@ def compact(value: float) -> str:
 
 def percent(share: float, digits: int = 0) -> str:
     return f"{share * 100:.{digits}f}%"
-
-
-def count(value: int) -> str:
-    return f"{value:,}"
 
 
 def spans_orders_of_magnitude(values: Sequence[float], ratio: float = 100.0) -> bool:

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import duckdb
 
+from hf_common.cli import EXIT_FAILED, EXIT_LOCKED, is_lock_error, locked_message
 from plots.data import has_marts
-
-EXIT_OK, EXIT_NO_WAREHOUSE, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
 class WarehouseError(Exception):
-    def __init__(self, message: str, exit_code: int = EXIT_NO_WAREHOUSE) -> None:
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
         super().__init__(message)
         self.exit_code = exit_code
 
@@ -27,13 +26,9 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
+        if is_lock_error(exc):
+            raise WarehouseError(locked_message(path, str(exc)), EXIT_LOCKED) from None
         message = str(exc).splitlines()[0]
-        if "lock" in message.lower():
-            raise WarehouseError(
-                f"the warehouse {path} is in use by another process that holds its write lock "
-                f"(a loader or dbt run?); wait for it to finish and retry ({message})",
-                EXIT_LOCKED,
-            ) from None
         raise WarehouseError(f"cannot open the warehouse {path}: {message}") from None
     if not has_marts(con):
         con.close()

@@ -54,7 +54,7 @@ def test_anomalies_are_warned_not_hidden(tmp_path: Path) -> None:
         "warn_unreadable_metrics": 1,
         "warn_malformed_tags": 1,
         "warn_implausible_likes": 1,
-        "not_unknown_models_modality": 1,
+        "not_unknown_categories_modality": 1,
     }
 
     models = dict(query(database, "select model_id, downloads from marts.models"))

@@ -82,3 +82,34 @@ def test_make_help_describes_every_target() -> None:
     listed = set(re.findall(r"^  make (\S+) +\S", help_text, flags=re.M))
     assert listed >= DOCUMENTED_TARGETS
     assert phony <= listed, f"targets without a `## description`: {sorted(phony - listed)}"
+
+
+def model_specs(folder: str) -> dict[str, dict]:
+    specs = {}
+    for path in (REPO / "models" / folder).rglob("_*__models.yml"):
+        for spec in yaml.safe_load(path.read_text()).get("models", []):
+            specs[spec["name"]] = spec
+    return specs
+
+
+@pytest.mark.parametrize("folder", ["marts", "history"])
+def test_every_mart_and_column_is_described_and_typed(folder: str) -> None:
+    """What the docs site and the shell's comments show: nothing a reader must guess."""
+    specs = model_specs(folder)
+    sql_models = {p.stem for p in (REPO / "models" / folder).rglob("*.sql")}
+    assert sql_models == set(specs), "every model has a yml entry, and every entry a model"
+    for name, spec in specs.items():
+        assert spec.get("description"), name
+        for column in spec["columns"]:
+            assert column.get("description"), f"{name}.{column['name']}"
+            assert column.get("data_type"), f"{name}.{column['name']}: the contract needs a type"
+
+
+@pytest.mark.parametrize("folder", ["marts", "history"])
+def test_every_mart_has_a_primary_key_test(folder: str) -> None:
+    for name, spec in model_specs(folder).items():
+        unique = [c["name"] for c in spec["columns"] if "unique" in c.get("data_tests", [])]
+        combined = [
+            t for t in spec.get("data_tests", []) if "unique_combination_of_columns" in str(t)
+        ]
+        assert unique or combined, f"{name} has no unique key test"

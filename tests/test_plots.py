@@ -1,23 +1,22 @@
 """Tests of `python -m plots` and `python -m plots.export` on a two-snapshot warehouse.
 
 The warehouse is built once per session from the recorded response plus a modified copy a week
-later. Every figure's plotted values and every fact in the report are recomputed here with
-independent SQL (or Python over raw rows) and compared.
+later. Every figure's plotted values and every fact in the report are compared with the
+reporting marts they are selected from; what those marts compute is tested in dbt (unit tests
+in models/marts/reporting/_reporting__models.yml) and against the seed's pandas steps
+(tests/test_dbt_build.py).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 import shutil
-import statistics
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from matplotlib import image as mpimg
 
 from plots import cli, data, figures
 from plots.catalog import FIGURES, render
-from plots.facts import compute_facts
+from plots.facts import compute_facts, report_marts
 from plots.style import percent
 from tests.conftest import REPO, dbt_build, ingest, run
 
@@ -208,6 +207,8 @@ def test_locked_warehouse_exits_3(warehouse: Path, tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- plotted values = marts
+# Each number is computed once, in a reporting mart (models/marts/reporting/, tested by dbt); here
+# what the figures draw and the report writes is compared with those marts' rows.
 
 
 @pytest.mark.parametrize(
@@ -231,25 +232,30 @@ def test_category_bars_equal_the_mart(
 
 def test_modality_share_equals_the_marts(con: duckdb.DuckDBPyConnection, caption: str) -> None:
     plotted = drawn("modality_share", con, caption).plotted
-    total = scalar(con, "select count(*) from marts.models")
-    counts = dict(sql(con, "select modality, count(*) from marts.models group by 1"))
+    expected = dict(sql(con, "select modality, share_of_models from marts.modality_share"))
     assert dict(zip(plotted["modalities"], plotted["modality_shares"], strict=True)) == (
-        pytest.approx({m: k / total for m, k in counts.items()})
+        pytest.approx(expected)
     )
+    assert None in plotted["modalities"]  # models without a category are drawn too
     rows = sql(
         con,
-        "select research_group, sum(model_count), sum(total_downloads) "
-        "from marts.category_popularity group by 1",
+        "select research_group, share_of_models, share_of_downloads "
+        "from marts.research_group_share order by models_rank",
     )
-    models = sum(r[1] for r in rows)
-    downloads = sum(r[2] for r in rows)
-    groups = plotted["groups"]
-    assert dict(zip(groups, plotted["group_model_shares"], strict=True)) == pytest.approx(
-        {g: m / models for g, m, _ in rows}
-    )
-    assert dict(zip(groups, plotted["group_download_shares"], strict=True)) == pytest.approx(
-        {g: d / downloads for g, _, d in rows}
-    )
+    assert plotted["groups"] == [r[0] for r in rows]
+    assert plotted["group_model_shares"] == pytest.approx([r[1] for r in rows])
+    assert plotted["group_download_shares"] == pytest.approx([r[2] for r in rows])
+
+
+def test_legends_are_labelled_by_the_legend_mart(
+    con: duckdb.DuckDBPyConnection, caption: str
+) -> None:
+    labels = dict(sql(con, "select modality, modality_label from marts.modality_legend"))
+    figure = drawn("modality_share", con, caption).fig
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    plotted = drawn("modality_share", con, caption).plotted
+    assert ticks == [labels[m] for m in plotted["modalities"]]
+    assert labels[None] in ticks
 
 
 def test_releases_by_year_equal_the_mart(con: duckdb.DuckDBPyConnection, caption: str) -> None:
@@ -260,17 +266,19 @@ def test_releases_by_year_equal_the_mart(con: duckdb.DuckDBPyConnection, caption
     assert "placeholder" in plotted["labels"][-1]
 
 
-def test_releases_by_month_equal_the_mart(con: duckdb.DuckDBPyConnection, caption: str) -> None:
-    plotted = drawn("releases_by_month", con, caption).plotted
+def test_releases_by_month_equal_the_marts(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    rendered = drawn("releases_by_month", con, caption)
+    plotted = rendered.plotted
     totals = dict(
         sql(
-            con,
-            "select strftime(release_month, '%Y-%m-%d'), sum(model_count) "
-            "from marts.release_trends group by 1",
+            con, "select strftime(release_month, '%Y-%m-%d'), model_count from marts.release_months"
         )
     )
     drawn_totals = dict(zip(plotted["months"], plotted["totals"], strict=True))
     assert {m: k for m, k in drawn_totals.items() if k} == totals
+    ((label,),) = sql(
+        con, "select modality_label from marts.modality_legend where modality = 'nlp'"
+    )
     nlp = dict(
         sql(
             con,
@@ -278,173 +286,148 @@ def test_releases_by_month_equal_the_mart(con: duckdb.DuckDBPyConnection, captio
             "from marts.release_trends where modality = 'nlp'",
         )
     )
-    drawn_nlp = dict(zip(plotted["months"], plotted["Text (nlp)"], strict=True))
+    drawn_nlp = dict(zip(plotted["months"], plotted[label], strict=True))
     assert {m: k for m, k in drawn_nlp.items() if k} == nlp
+    ((peak, count),) = sql(
+        con, "select strftime(release_month, '%B %Y'), model_count from marts.release_months "
+        "where month_rank = 1",
+    )  # fmt: skip
+    assert f"{count:,} of the" in rendered.title and peak in rendered.title
 
 
-def test_modality_share_by_year_equals_models(con: duckdb.DuckDBPyConnection, caption: str) -> None:
-    plotted = drawn("modality_share_by_year", con, caption).plotted
+def test_modality_share_by_year_equals_the_mart(
+    con: duckdb.DuckDBPyConnection, caption: str
+) -> None:
+    rendered = drawn("modality_share_by_year", con, caption)
+    plotted = rendered.plotted
     rows = sql(
         con,
-        "select release_year, count(*) filter (where modality = 'nlp'), count(*) "
-        "from marts.models where release_year is not null and modality is not null "
-        "group by 1 order by 1",
+        "select release_year, share_of_year, year_model_count from marts.modality_share_by_year "
+        "where modality = 'nlp' order by release_year",
     )
     assert plotted["years"] == [r[0] for r in rows]
+    assert plotted["nlp"] == pytest.approx([r[1] for r in rows])
     assert plotted["totals"] == [r[2] for r in rows]
-    assert plotted["nlp"] == pytest.approx([r[1] / r[2] for r in rows])
+    for year, share, _ in rows:
+        assert f"{percent(share)} ({year})" in rendered.title
 
 
-def test_concentration_equals_models(con: duckdb.DuckDBPyConnection, caption: str) -> None:
-    plotted = drawn("download_concentration", con, caption).plotted
-    downloads = [
-        r[0] for r in sql(con, "select downloads from marts.models where downloads is not null")
-    ]
-    downloads.sort(reverse=True)
-    top = math.ceil(len(downloads) / 100)
-    assert plotted["top_n"] == [top]
-    assert plotted["top_share"][0] == pytest.approx(sum(downloads[:top]) / sum(downloads))
-    positive = [d for d in downloads if d > 0]
-    assert list(plotted["downloads"]) == positive
-    assert list(plotted["ranks"]) == list(range(1, len(positive) + 1))
+def test_concentration_equals_the_marts(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    rendered = drawn("download_concentration", con, caption)
+    plotted = rendered.plotted
+    ranks = sql(
+        con,
+        "select download_rank, downloads, share_of_models, cumulative_download_share "
+        "from marts.download_ranks order by download_rank",
+    )
+    positive = [r for r in ranks if r[1] > 0]
+    assert list(plotted["ranks"]) == [r[0] for r in positive]
+    assert list(plotted["downloads"]) == [r[1] for r in positive]
+    assert plotted["model_shares"] == pytest.approx([r[2] for r in ranks])
+    assert plotted["cumulative_shares"] == pytest.approx([r[3] for r in ranks])
+    ((top_n, top_share),) = sql(
+        con, "select top_1pct_model_count, top_1pct_download_share from marts.popularity_summary"
+    )
+    assert plotted["top_n"] == [top_n]
+    assert plotted["top_share"] == pytest.approx([top_share])
+    assert f"({top_n:,}) hold {percent(top_share)}" in rendered.title
 
 
-def test_scatter_equals_models(con: duckdb.DuckDBPyConnection, caption: str) -> None:
-    plotted = drawn("likes_vs_downloads", con, caption).plotted
+def test_scatter_equals_the_marts(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    rendered = drawn("likes_vs_downloads", con, caption)
+    plotted = rendered.plotted
     rows = {r[0]: r[1:] for r in sql(con, "select model_id, downloads, likes from marts.models")}
     assert sorted(plotted["model_ids"]) == sorted(rows)
     for model_id, x, y in zip(
         plotted["model_ids"], plotted["downloads_plus_1"], plotted["likes_plus_1"], strict=True
     ):
         assert (x, y) == (rows[model_id][0] + 1, rows[model_id][1] + 1)
-    r = scalar(con, "select corr(downloads, likes) from marts.models")
+    ((r, zeros),) = sql(
+        con,
+        "select downloads_likes_pearson_r, zero_likes_or_downloads_count "
+        "from marts.popularity_summary",
+    )
     assert plotted["pearson_r"][0] == pytest.approx(r)
+    assert f"r = {r:.2f}" in rendered.title
+    assert f"({zeros:,} of {len(rows):,})" in rendered.caption
 
 
 def test_growth_equals_the_marts(con: duckdb.DuckDBPyConnection, caption: str) -> None:
-    plotted = drawn("growth", con, caption).plotted
-    snapshots = [
-        r[0] for r in sql(con, "select snapshot_id from marts.snapshots order by snapshot_at desc")
-    ]
+    rendered = drawn("growth", con, caption)
+    plotted = rendered.plotted
     rows = sql(
         con,
-        "select model_id, likes_change / days_between from marts.model_growth "
-        "where snapshot_id = ? and previous_snapshot_id = ? "
-        "order by likes_change / days_between desc, model_id limit 15",
-        snapshots[:2],
+        "select model_id, likes_per_day from marts.latest_model_growth "
+        "where growth_rank <= 15 order by growth_rank",
     )
     assert plotted["model_ids"] == [r[0] for r in rows]
     assert plotted["likes_per_day"] == pytest.approx([r[1] for r in rows])
-    shares = sql(
+    shifts = sql(
         con,
-        "select category, snapshot_id, share_of_models from marts.category_trends",
+        "select category, share_change_points from marts.category_share_change "
+        "where change_rank <= 15 order by change_rank",
     )
-    by = {(c, s): v for c, s, v in shares}
-    for category, points in zip(plotted["categories"], plotted["share_change_points"], strict=True):
-        change = by.get((category, snapshots[0]), 0) - by.get((category, snapshots[-1]), 0)
-        assert points == pytest.approx(change * 100)
+    assert plotted["categories"] == [r[0] for r in shifts]
+    assert plotted["share_change_points"] == pytest.approx([r[1] for r in shifts])
+    ((ties, rate),) = sql(con, "select top_tie_count, top_likes_per_day from marts.growth_summary")
+    assert f"{ties:,} models tie" in rendered.title and f"{rate:,.1f} likes a day" in rendered.title
+
+
+def test_plots_compute_nothing() -> None:
+    """Aggregates and windows live in the reporting marts; plots/ only selects and formats."""
+    for path in sorted((REPO / "plots").glob("*.py")):
+        text = path.read_text().lower()
+        assert not re.search(r"group by| over \(", text), path.name
 
 
 # --------------------------------------------------------------------------- the report
 
 
-def latest_snapshot(con: duckdb.DuckDBPyConnection) -> tuple[str, datetime]:
-    return sql(
-        con,
-        "select snapshot_id, snapshot_at from marts.snapshots order by snapshot_at desc limit 1",
-    )[0]
+def mart_value(column: str, mart: str, where: str = "true") -> Callable[[Any], Any]:
+    return lambda c: scalar(c, f"select {column} from marts.{mart} where {where}")
 
 
-def group_share(con: duckdb.DuckDBPyConnection, column: str) -> float:
-    return scalar(
-        con,
-        f"select sum({column}) filter (where research_group = 'Text') / sum({column}) "
-        "from marts.category_popularity",
+def text_year(column: str, order: str) -> Callable[[Any], Any]:
+    return lambda c: scalar(
+        c,
+        f"select {column} from marts.modality_share_by_year where modality = 'nlp' "
+        f"order by release_year {order} limit 1",
     )
 
 
-def in_latest(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
-    """(created_at, placeholder) of the latest snapshot's models, via model_snapshots."""
-    snapshot_id, _ = latest_snapshot(con)
-    return sql(
-        con,
-        "select m.created_at, m.is_created_at_placeholder from marts.model_snapshots s "
-        "join marts.models m using (model_id) where s.snapshot_id = ?",
-        [snapshot_id],
-    )
-
-
-def own_month(con: duckdb.DuckDBPyConnection) -> int:
-    _, at = latest_snapshot(con)
-    return sum(
-        1
-        for created, placeholder in in_latest(con)
-        if created and not placeholder and (created.year, created.month) == (at.year, at.month)
-    )
-
-
-def last_30_days(con: duckdb.DuckDBPyConnection) -> int:
-    _, at = latest_snapshot(con)
-    return sum(
-        1
-        for created, placeholder in in_latest(con)
-        if created and not placeholder and 0 <= (at - created).total_seconds() < 30 * 86400
-    )
-
-
-def downloads(con: duckdb.DuckDBPyConnection) -> list[int]:
-    return sorted(
-        (r[0] for r in sql(con, "select downloads from marts.models where downloads is not null")),
-        reverse=True,
-    )
-
-
-def text_share_by_year(con: duckdb.DuckDBPyConnection) -> list[tuple[int, float, int]]:
-    return sql(
-        con,
-        "select release_year, count(*) filter (where research_group = 'Text') / count(*), "
-        "count(*) from marts.models where category is not null and release_year is not null "
-        "group by 1 order by 1",
-    )
-
-
-def growth_rates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, float, int, str]]:
-    ids = [
-        r[0]
-        for r in sql(
-            con, "select snapshot_id from marts.snapshots order by snapshot_at desc limit 2"
-        )
-    ]
-    return sql(
-        con,
-        "select model_id, likes_per_day, likes_change, category from marts.model_growth "
-        "where snapshot_id = ? and previous_snapshot_id = ? order by likes_per_day desc, model_id",
-        ids,
-    )
-
-
-# Each fact recomputed another way: from other marts, in Python, or with a different query.
-EXPECTED_FACTS: dict[str, Any] = {
-    "snapshot_count": lambda c: scalar(c, "select count(*) from marts.snapshots"),
-    "model_count": lambda c: scalar(c, "select count(*) from marts.models"),
-    "latest_model_count": lambda c: len(in_latest(c)),
-    "latest_own_month_count": own_month,
-    "latest_own_month_share": lambda c: own_month(c) / len(in_latest(c)),
-    "latest_last_30_days_count": last_30_days,
-    "latest_last_30_days_share": lambda c: last_30_days(c) / len(in_latest(c)),
-    "placeholder_count": lambda c: scalar(
-        c, "select model_count from marts.releases_by_year where is_placeholder_bucket"
+LATEST = "is_latest"
+TEXT = "research_group = 'Text'"
+# Each fact is the mart column it names; the marts' own arithmetic is tested in dbt.
+EXPECTED_FACTS: dict[str, Callable[[Any], Any]] = {
+    "snapshot_count": mart_value("snapshot_count", "sample_summary"),
+    "model_count": mart_value("model_count", "sample_summary"),
+    "latest_model_count": mart_value("newest_model_count", "sample_snapshots", LATEST),
+    "latest_own_month_count": mart_value(
+        "created_in_snapshot_month_count", "sample_snapshots", LATEST
     ),
-    "categorised_model_count": lambda c: scalar(
-        c, "select count(*) from marts.models where category is not null and created_at is not null"
+    "latest_own_month_share": mart_value(
+        "created_in_snapshot_month_share", "sample_snapshots", LATEST
     ),
-    "category_count": lambda c: scalar(
-        c, "select count(distinct category) from marts.models where created_at is not null"
+    "latest_last_30_days_count": mart_value(
+        "created_in_last_30_days_count", "sample_snapshots", LATEST
     ),
-    "text_share_models": lambda c: group_share(c, "model_count"),
-    "text_share_downloads": lambda c: group_share(c, "total_downloads"),
-    "text_share_likes": lambda c: group_share(c, "total_likes"),
-    "text_share_trending": lambda c: group_share(c, "total_trending_score"),
+    "latest_last_30_days_share": mart_value(
+        "created_in_last_30_days_share", "sample_snapshots", LATEST
+    ),
+    "placeholder_count": mart_value("placeholder_count", "sample_summary"),
+    "placeholder_share": mart_value("placeholder_share", "sample_summary"),
+    "categorised_model_count": mart_value("categorised_model_count", "sample_summary"),
+    "category_count": mart_value("category_count", "sample_summary"),
+    "text_share_models": mart_value("share_of_models", "research_group_share", TEXT),
+    "text_share_downloads": mart_value("share_of_downloads", "research_group_share", TEXT),
+    "text_share_likes": mart_value("share_of_likes", "research_group_share", TEXT),
+    "text_share_trending": mart_value("share_of_trending_score", "research_group_share", TEXT),
+    "leading_group_trending": mart_value(
+        "research_group", "research_group_share", "trending_score_rank = 1"
+    ),
+    "leading_group_trending_share": mart_value(
+        "share_of_trending_score", "research_group_share", "trending_score_rank = 1"
+    ),
     "top_downloads_category": lambda c: scalar(
         c, "select arg_max(category, total_downloads) from marts.category_popularity"
     ),
@@ -454,39 +437,51 @@ EXPECTED_FACTS: dict[str, Any] = {
     "top_likes_category": lambda c: scalar(
         c, "select arg_max(category, total_likes) from marts.category_popularity"
     ),
-    "text_generation_share_models": lambda c: scalar(
-        c,
-        "select share_of_models from marts.category_popularity where category = 'text-generation'",
+    "top_trending_category_share": lambda c: scalar(
+        c, "select max(share_of_trending_score) from marts.category_popularity"
     ),
-    "top1pct_model_count": lambda c: math.ceil(len(downloads(c)) / 100),
-    "top1pct_download_share": lambda c: (
-        sum(downloads(c)[: math.ceil(len(downloads(c)) / 100)]) / sum(downloads(c))
+    "text_generation_share_models": mart_value(
+        "share_of_models", "category_popularity", "category = 'text-generation'"
     ),
-    "zero_download_count": lambda c: downloads(c).count(0),
-    "median_downloads": lambda c: statistics.median(downloads(c)),
-    "mean_downloads": lambda c: statistics.mean(downloads(c)),
-    "r_downloads_likes": lambda c: scalar(c, "select corr(downloads, likes) from marts.models"),
-    "newest_year": lambda c: scalar(c, "select max(release_year) from marts.models"),
-    "newest_year_count": lambda c: scalar(
-        c,
-        "select count(*) from marts.models "
-        "where release_year = (select max(release_year) from marts.models)",
+    "text_generation_share_likes": mart_value(
+        "share_of_likes", "category_popularity", "category = 'text-generation'"
     ),
-    "previous_year_count": lambda c: scalar(
-        c,
-        "select count(*) from marts.models "
-        "where release_year = (select max(release_year) - 1 from marts.models)",
+    "top1pct_model_count": mart_value("top_1pct_model_count", "popularity_summary"),
+    "top1pct_download_share": mart_value("top_1pct_download_share", "popularity_summary"),
+    "zero_download_count": mart_value("zero_download_count", "popularity_summary"),
+    "median_downloads": mart_value("median_downloads", "popularity_summary"),
+    "mean_downloads": mart_value("mean_downloads", "popularity_summary"),
+    "r_downloads_likes": mart_value("downloads_likes_pearson_r", "popularity_summary"),
+    "newest_year": lambda c: scalar(c, "select max(release_year) from marts.releases_by_year"),
+    "newest_year_count": mart_value(
+        "model_count",
+        "releases_by_year",
+        "release_year = (select max(release_year) from marts.releases_by_year)",
     ),
-    "text_share_first_year": lambda c: text_share_by_year(c)[0][1],
-    "text_share_last_year": lambda c: text_share_by_year(c)[-1][1],
-    "text_share_peak": lambda c: max(r[1] for r in text_share_by_year(c)),
-    "growth_model_count": lambda c: len(growth_rates(c)),
-    "growth_median_likes_per_day": lambda c: statistics.median(r[1] for r in growth_rates(c)),
-    "growth_top_model": lambda c: growth_rates(c)[0][0],
-    "growth_top_likes_per_day": lambda c: growth_rates(c)[0][1],
-    "growth_text_generation_share_of_likes_gained": lambda c: (
-        sum(r[2] for r in growth_rates(c) if r[3] == "text-generation")
-        / sum(r[2] for r in growth_rates(c))
+    "newest_year_ratio_to_previous": mart_value(
+        "ratio_to_previous_year",
+        "releases_by_year",
+        "release_year = (select max(release_year) from marts.releases_by_year)",
+    ),
+    "previous_year_count": mart_value(
+        "model_count",
+        "releases_by_year",
+        "release_year = (select max(release_year) - 1 from marts.releases_by_year)",
+    ),
+    "first_year": text_year("release_year", "asc"),
+    "text_share_first_year": text_year("share_of_year", "asc"),
+    "text_share_last_year": text_year("share_of_year", "desc"),
+    "last_year_count": text_year("year_model_count", "desc"),
+    "text_share_peak": mart_value(
+        "share_of_year", "modality_share_by_year", "modality = 'nlp' and share_rank = 1"
+    ),
+    "growth_model_count": mart_value("model_count", "growth_summary"),
+    "growth_median_likes_per_day": mart_value("median_likes_per_day", "growth_summary"),
+    "growth_top_model": mart_value("model_id", "latest_model_growth", "growth_rank = 1"),
+    "growth_top_likes_per_day": mart_value("top_likes_per_day", "growth_summary"),
+    "growth_top_tie_count": mart_value("top_tie_count", "growth_summary"),
+    "growth_text_generation_share_of_likes_gained": mart_value(
+        "text_generation_share_of_likes_gained", "growth_summary"
     ),
 }
 
@@ -502,6 +497,11 @@ def test_fact_equals_the_marts(
 ) -> None:
     expected = EXPECTED_FACTS[key](con)
     assert facts[key] == (pytest.approx(expected) if isinstance(expected, float) else expected)
+
+
+def test_every_fact_group_is_computed(facts: dict[str, Any]) -> None:
+    # Two snapshots and every mart built: no group of facts may be left out.
+    assert set(EXPECTED_FACTS) <= set(facts)
 
 
 class ReportParser(HTMLParser):
@@ -594,6 +594,26 @@ def test_report_images_exist_beside_it(built: Built, report: tuple[str, ReportPa
         assert (built.out / src).is_file()
 
 
+def test_release_growth_is_judged_on_the_marts_ratio() -> None:
+    from plots.report import REFUTED, SUPPORTED, release_growth
+
+    facts = {
+        "newest_year": 2025,
+        "newest_year_count": 300,
+        "newest_year_share": 0.6,
+        "previous_year": 2024,
+        "previous_year_count": 200,
+        "previous_year_share": 0.4,
+        "newest_year_ratio_to_previous": 1.5,
+        "placeholder_count": 0,
+        "latest_is_full_catalogue": True,
+    }
+    judged = release_growth(facts)
+    assert judged.verdict == SUPPORTED and "1.5 times as many" in judged.reasoning
+    judged = release_growth({**facts, "newest_year_ratio_to_previous": 1.2})
+    assert judged.verdict == REFUTED and "1.2 times as many" in judged.reasoning
+
+
 def test_report_escapes_text() -> None:
     from plots.report import FigureEntry, build_html
 
@@ -605,21 +625,34 @@ def test_report_escapes_text() -> None:
 # --------------------------------------------------------------------------- thin warehouses
 
 
+# What a one-snapshot build gives figure 8 and the growth figure, and the captions: the rest of
+# the marts are left out, so most figures lack theirs.
+THIN_MARTS = (
+    "snapshots",
+    "models",
+    "sample_snapshots",
+    "sample_summary",
+    "modality_legend",
+    "download_ranks",
+    "popularity_summary",
+    "latest_model_growth",
+    "growth_summary",
+    "category_share_change",
+)
+
+
 @pytest.fixture(scope="session")
-def thin_warehouse(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Only marts.snapshots (one snapshot) and marts.models: most figures lack their marts."""
+def thin_warehouse(fixture_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few marts of a one-snapshot build: most figures lack their marts, growth its history."""
     work = tmp_path_factory.mktemp("thin")
     source = work / "source.duckdb"
-    shutil.copy(warehouse, source)
+    shutil.copy(fixture_warehouse, source)
     thin = work / "thin.duckdb"
     with duckdb.connect(str(thin)) as connection:
         connection.execute(f"attach '{source}' as src (read_only)")
         connection.execute("create schema marts")
-        connection.execute(
-            "create table marts.snapshots as "
-            "select * from src.marts.snapshots order by snapshot_at limit 1"
-        )
-        connection.execute("create table marts.models as select * from src.marts.models")
+        for mart in THIN_MARTS:
+            connection.execute(f"create table marts.{mart} as select * from src.marts.{mart}")
     return thin
 
 
@@ -702,9 +735,13 @@ def test_exposures_cover_every_figure_and_the_report() -> None:
     spec = yaml.safe_load((REPO / "models" / "marts" / "_marts__exposures.yml").read_text())
     exposures = {e["name"]: e for e in spec["exposures"]}
     assert set(exposures) == {s.name for s in FIGURES} | {"report"}
+
+    def refs(name: str) -> set[str]:
+        return {re.sub(r"ref\('(.+)'\)", r"\1", d) for d in exposures[name]["depends_on"]}
+
     for figure in FIGURES:
-        refs = {re.sub(r"ref\('(.+)'\)", r"\1", d) for d in exposures[figure.name]["depends_on"]}
-        assert refs == set(figure.marts), figure.name
+        assert refs(figure.name) == set(figure.marts), figure.name
+    assert refs("report") == report_marts()
     for exposure in exposures.values():
         assert exposure["owner"] == {"name": "hf-trends", "email": "hf-trends@example.com"}
         assert exposure["type"] in {"analysis", "dashboard"}

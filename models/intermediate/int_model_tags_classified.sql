@@ -47,9 +47,11 @@ library_tags as (
 
 ),
 
+-- Every pipeline tag the taxonomy lists or a model carries; categories is the one model that
+-- reads the pipeline_tags seed.
 pipeline_tags as (
 
-    select * from {{ ref('pipeline_tags') }}
+    select category as pipeline_tag from {{ ref('categories') }}
 
 ),
 

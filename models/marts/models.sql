@@ -6,15 +6,9 @@ models as (
 
 ),
 
-pipeline_tags as (
+categories as (
 
-    select * from {{ ref('pipeline_tags') }}
-
-),
-
-modalities as (
-
-    select * from {{ ref('modalities') }}
+    select * from {{ ref('categories') }}
 
 ),
 
@@ -24,18 +18,16 @@ tag_attributes as (
 
 ),
 
--- A category the taxonomy does not know yet is "unknown", never dropped; a warn-level test on
--- the seed's relationship says which tags to add.
+-- Every category has a row in categories (`unknown` for one the taxonomy lacks); a model
+-- without a category has no modality and no research group.
 with_modality as (
 
     select
         models.*,
-        case
-            when models.category is null then null
-            else coalesce(pipeline_tags.modality, 'unknown')
-        end as modality,
+        categories.modality,
+        categories.research_group,
     from models
-    left join pipeline_tags on models.category = pipeline_tags.pipeline_tag
+    left join categories on models.category = categories.category
 
 ),
 
@@ -46,7 +38,7 @@ final as (
         with_modality.author,
         with_modality.category,
         with_modality.modality,
-        modalities.research_group,
+        with_modality.research_group,
         with_modality.library_name,
         tag_attributes.license,
         tag_attributes.base_model,
@@ -68,7 +60,6 @@ final as (
         with_modality.snapshot_count,
         with_modality.snapshot_id as last_snapshot_id,
     from with_modality
-    left join modalities on with_modality.modality = modalities.modality
     left join tag_attributes on with_modality.model_id = tag_attributes.model_id
 
 )

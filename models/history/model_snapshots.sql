@@ -1,13 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='append_new_columns',
-        full_refresh=var('rebuild_history', false),
-        pre_hook="{{ refuse_to_drop_pruned_history() }}",
-    )
-}}
-
 with
 
 observations as (

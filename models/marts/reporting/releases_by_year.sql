@@ -20,7 +20,7 @@ bucketed as (
 
 ),
 
-final as (
+per_bucket as (
 
     select
         release_year_bucket,
@@ -30,6 +30,24 @@ final as (
         (count(*) / sum(count(*)) over ())::double as share_of_models,
     from bucketed
     group by release_year_bucket
+
+),
+
+-- Each real year against the one before it in the data (the placeholder and undated buckets
+-- have no year): the release-growth check of the report.
+final as (
+
+    select
+        *,
+        case
+            when release_year is not null
+                then (
+                    model_count / lag(model_count) over (
+                        partition by release_year is null order by release_year
+                    )
+                )::double
+        end as ratio_to_previous_year,
+    from per_bucket
 
 )
 

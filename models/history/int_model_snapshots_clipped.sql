@@ -1,14 +1,11 @@
+-- Configured with the history folder (dbt_project.yml), where its relation is named too: the
+-- vars history_schema and history_table, which `python -m ingest.prune` reads. Warehouses built
+-- before `was_clipped` became `is_clipped` keep that column's values: it is renamed in place.
 {{
     config(
-        materialized='incremental',
-        unique_key=['model_id', 'snapshot_id'],
-        incremental_strategy='append',
-        on_schema_change='append_new_columns',
-        full_refresh=var('rebuild_history', false),
-        pre_hook=[
-            "{{ refuse_to_drop_pruned_history() }}",
-            "{{ rename_stored_column('was_clipped', 'is_clipped') }}",
-        ],
+        schema=var('history_schema'),
+        alias=var('history_table'),
+        pre_hook="{{ rename_stored_column('was_clipped', 'is_clipped') }}",
     )
 }}
 

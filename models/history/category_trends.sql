@@ -1,13 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='append_new_columns',
-        full_refresh=var('rebuild_history', false),
-        pre_hook="{{ refuse_to_drop_pruned_history() }}",
-    )
-}}
-
 with
 
 observations as (
@@ -18,15 +8,9 @@ observations as (
 
 ),
 
-pipeline_tags as (
+categories as (
 
-    select * from {{ ref('pipeline_tags') }}
-
-),
-
-modalities as (
-
-    select * from {{ ref('modalities') }}
+    select * from {{ ref('categories') }}
 
 ),
 
@@ -51,8 +35,8 @@ final as (
         per_category.snapshot_id,
         per_category.snapshot_at,
         per_category.category,
-        coalesce(pipeline_tags.modality, 'unknown') as modality,
-        modalities.research_group,
+        categories.modality,
+        categories.research_group,
         per_category.model_count,
         per_category.total_downloads,
         per_category.total_likes,
@@ -67,8 +51,7 @@ final as (
             )
         )::double as share_of_downloads,
     from per_category
-    left join pipeline_tags on per_category.category = pipeline_tags.pipeline_tag
-    left join modalities on coalesce(pipeline_tags.modality, 'unknown') = modalities.modality
+    left join categories on per_category.category = categories.category
 
 )
 

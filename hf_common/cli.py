@@ -1,0 +1,69 @@
+"""Command-line pieces shared by `python -m ingest` (and its prune and lockcheck), `python -m
+plots` and `plots.export`, so that a flag, an exit code or a held lock reads the same in each."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
+
+# Exit codes every command shares (README, "Exit codes"); each command adds its own above 3.
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_LOCKED = 3
+
+
+def database_path(cli_value: str | None) -> Path:
+    return Path(cli_value or os.environ.get("HF_TRENDS_DB") or DEFAULT_DATABASE)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_database_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="PATH",
+        help=f"DuckDB warehouse file (default: $HF_TRENDS_DB or {DEFAULT_DATABASE})",
+    )
+
+
+def add_verbosity_options(parser: argparse.ArgumentParser) -> None:
+    """-v/--verbose and -q/--quiet, for `configure_logging(args.verbose, args.quiet)`."""
+    logs = parser.add_mutually_exclusive_group()
+    logs.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    logs.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+
+
+def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """DuckDB's error when another process holds the file's single-writer lock."""
+    return "lock" in str(exc).lower()
+
+
+def locked_message(path: Path, detail: str) -> str:
+    """One line that says who holds the warehouse and how to free it (exit code EXIT_LOCKED)."""
+    # DuckDB names the holder as "Conflicting lock is held in /path/prog (PID 123)".
+    match = re.search(r"held in (\S+) \(PID (\d+)\)", detail)
+    holder = f" ({Path(match[1]).name}, PID {match[2]})" if match else ""
+    return (
+        f"warehouse {path} is in use by another process{holder}: DuckDB allows one writer "
+        "at a time, and that process holds the file's lock. Close the DuckDB shell "
+        "(`make shell`), or wait for the running dbt build / loader to finish, then retry."
+    )
