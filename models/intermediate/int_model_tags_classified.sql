@@ -16,17 +16,6 @@ models as (
 
 ),
 
--- Few models list a tag twice, and only theirs need the search below: on a list of 4,046 tags
--- (one model in the recorded 1,000 has them) that search is quadratic.
-repeats_flagged as (
-
-    select
-        *,
-        len(list_distinct(tags)) < len(tags) as has_repeated_tags,
-    from models
-
-),
-
 -- The same table again for the distinct tags: one CTE read twice would be materialised whole.
 tag_lists as (
 
@@ -52,6 +41,17 @@ library_tags as (
 pipeline_tags as (
 
     select category as pipeline_tag from {{ ref('categories') }}
+
+),
+
+-- Few models list a tag twice, and only theirs need the search below: on a list of 4,046 tags
+-- (one model in the recorded 1,000 has them) that search is quadratic.
+repeats_flagged as (
+
+    select
+        *,
+        len(list_distinct(tags)) < len(tags) as has_repeated_tags,
+    from models
 
 ),
 
