@@ -100,9 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--endpoint",
         type=endpoint_url,
-        # argparse runs `type` on a string default too, so a bad HF_ENDPOINT is a usage error.
-        default=os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT,
-        help="Hub base URL (default: $HF_ENDPOINT or %(default)s)",
+        # HF_ENDPOINT is read (and checked) only when crawling: --from-file needs no network.
+        help=f"Hub base URL (default: $HF_ENDPOINT or {DEFAULT_ENDPOINT}); HF_TOKEN is sent "
+        "only to this origin, and a redirect or next-page link elsewhere stops the crawl",
     )
     crawl.add_argument("--all", action="store_true", help="follow every page (a full crawl)")
     crawl.add_argument(
@@ -155,9 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     network.add_argument(
         "--timeout",
         type=seconds(0, inclusive=False),
-        default=RetryPolicy.read_timeout_s,
+        default=RetryPolicy.timeout_s,
         metavar="SECONDS",
-        help="read timeout per request (default: %(default)s)",
+        help="the most one request may take, connecting to last byte, however slowly the "
+        "server sends; a slower request is retried like any failed one (default: %(default)s)",
     )
 
     add_verbosity_options(parser)
@@ -189,6 +190,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.from_file and api_only:
         flags = ", ".join("--" + name.replace("_", "-") for name in api_only)
         parser.error(f"--from-file lands a saved file; {flags} only apply to crawling the Hub")
+    if not args.from_file and args.endpoint is None:
+        try:
+            args.endpoint = endpoint_url(os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"HF_ENDPOINT: {exc}")
     return args
 
 
@@ -227,9 +233,9 @@ def main(argv: list[str] | None = None) -> int:
             summary = land_file(database, args.from_file, snapshot_at, args.snapshot_at is not None)
         else:
             policy = RetryPolicy(
-                attempts=args.max_attempts, backoff_s=args.backoff, read_timeout_s=args.timeout
+                attempts=args.max_attempts, backoff_s=args.backoff, timeout_s=args.timeout
             )
-            client = HubClient(os.environ.get("HF_TOKEN") or None, policy)
+            client = HubClient(args.endpoint, os.environ.get("HF_TOKEN") or None, policy)
             summary = land_api(database, api_request(args), client, snapshot_at, args.restart)
     except (IngestError, duckdb.Error) as exc:
         return report_failure(exc, f"warehouse {database}")

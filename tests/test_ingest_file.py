@@ -219,3 +219,10 @@ def test_usage_errors(args: list[str], message: str, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_bad_hf_endpoint_does_not_stop_a_file_landing(tmp_path: Path, fixture_file: Path) -> None:
+    # A file needs no network, so the endpoint is checked only when crawling.
+    database = tmp_path / "w.duckdb"
+    ingest(database, "--from-file", fixture_file, env={"HF_ENDPOINT": "not a url"})
+    assert query(database, "select count(*) from raw.hf_models") == [(1000,)]
