@@ -18,7 +18,10 @@ from ingest.cli_common import (
     add_database_option,
     add_verbosity_options,
     configure_logging,
+    interrupted_exit_code,
+    interruption,
     positive_int,
+    raise_on_sigterm,
     report_failure,
 )
 from ingest.errors import IngestError
@@ -78,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "Exit codes: 0 landed (or already landed), 1 bad input or response, 2 bad usage, "
             "3 warehouse in use by another process, 4 Hub unreachable or failing, "
-            "130 interrupted (rerun the same command to resume)."
+            "130 interrupted (Ctrl-C) or 143 terminated (SIGTERM): rerun the same command to "
+            "resume."
         ),
     )
     source = parser.add_argument_group("what to land")
@@ -221,9 +225,15 @@ def api_request(args: argparse.Namespace) -> ApiRequest:
     return ApiRequest(endpoint=args.endpoint, params=params, follow_pages=follow, limit=args.limit)
 
 
+def report_interruption(exc: KeyboardInterrupt) -> int:
+    log.error("%s; what was landed is kept: rerun the same command to resume", interruption(exc))
+    return interrupted_exit_code(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure_logging(args.verbose, args.quiet)
+    raise_on_sigterm()
     # urllib3 logs every retry and connection at debug/warning; ours say it once, better.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
     database = warehouse.database_path(args.database)
@@ -243,14 +253,12 @@ def main(argv: list[str] | None = None) -> int:
         # A warehouse folder that cannot be made, a full disk for a page's spool file.
         log.error("%s: %s", exc.filename or database, exc.strerror or exc)
         return 1
-    except KeyboardInterrupt:
-        log.error("interrupted; what was landed is kept: rerun the same command to resume")
-        return 130
+    except KeyboardInterrupt as exc:
+        return report_interruption(exc)
     except RuntimeError as exc:
         # Ctrl-C inside a DuckDB statement surfaces as "Query interrupted", caused by it.
         if not isinstance(exc.__cause__, KeyboardInterrupt):
             raise
-        log.error("interrupted; what was landed is kept: rerun the same command to resume")
-        return 130
+        return report_interruption(exc.__cause__)
     log.info("%s", summary.line())
     return 0

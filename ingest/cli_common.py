@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+from types import FrameType
 
 import duckdb
 
@@ -13,6 +15,34 @@ from ingest import warehouse
 from ingest.errors import IngestError
 
 log = logging.getLogger(__name__)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same cleanup runs and the same line is said."""
+
+
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report
+
+
+def raise_on_sigterm() -> None:
+    """Make SIGTERM (timeout, systemd, docker stop) unwind the program as Ctrl-C does.
+
+    Left to its default, SIGTERM ends the process on the spot: no message, and temporary
+    files and open transactions left to the OS.
+    """
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
+def interrupted_exit_code(exc: KeyboardInterrupt) -> int:
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+def interruption(exc: KeyboardInterrupt) -> str:
+    return "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
 
 
 def positive_int(text: str) -> int:
