@@ -196,15 +196,26 @@ def land_file(
 def empty_file_message(
     con: duckdb.DuckDBPyConnection, path: Path, snapshot_id: str, rejected: int
 ) -> str:
+    return no_models_message(
+        con,
+        snapshot_id,
+        rejected,
+        f"{path}: holds no model objects (an empty array)",
+        f"{path}: holds no landable model objects",
+    )
+
+
+def no_models_message(
+    con: duckdb.DuckDBPyConnection, snapshot_id: str, rejected: int, empty: str, unusable: str
+) -> str:
+    """Why a snapshot with no models is not recorded: `empty`, or `unusable` and an example."""
     if rejected == 0:
-        return f"{path}: holds no model objects (an empty array)"
+        return empty
     reason, text = con.execute(
         "select reason, raw_text from raw.hf_models_rejected where snapshot_id = ? limit 1",
         [snapshot_id],
     ).fetchone()
-    return (
-        f"{path}: holds no landable model objects; {rejected} rejected, e.g. {reason}: {text[:120]}"
-    )
+    return f"{unusable}; {rejected} rejected, e.g. {reason}: {text[:120]}"
 
 
 def land_api(
@@ -262,9 +273,37 @@ def land_api(
                     "rerun the same command to resume",
                 )
             raise
+        refuse_empty_crawl(con, request, snapshot_id)
         with warehouse.transaction(con):
             snapshot = warehouse.publish_snapshot(con, snapshot_id)
     return summarise(snapshot, started, "resumed" if unfinished else "")
+
+
+def refuse_empty_crawl(
+    con: duckdb.DuckDBPyConnection, request: ApiRequest, snapshot_id: str
+) -> None:
+    """A crawl that found no models records nothing and fails, as an empty file does.
+
+    An empty snapshot would be the newest one the marts see, so a request that matched nothing
+    (a misspelt --author, say) would look like a Hub that had emptied overnight.
+    """
+    (staged,) = con.execute(
+        "select count(*) from raw.hf_models_pending where snapshot_id = ?", [snapshot_id]
+    ).fetchone()
+    if staged:
+        return
+    state = warehouse.find_snapshot(con, "snapshot_id = ?", [snapshot_id])
+    assert state is not None
+    where = f"{request.first_url}: the Hub"
+    message = no_models_message(
+        con,
+        snapshot_id,
+        state["rejected_count"],
+        f"{where} returned no models for this request; nothing was recorded",
+        f"{where} returned no landable model objects; nothing was recorded",
+    )
+    warehouse.discard_snapshot(con, snapshot_id)
+    raise IngestError(message)
 
 
 def raw_objects(body: bytes) -> list[str]:

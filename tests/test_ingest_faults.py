@@ -369,6 +369,19 @@ def test_crawl_usage_errors(
     assert not (tmp_path / "w.duckdb").exists()
 
 
+@pytest.mark.parametrize("paging", [(), PAGES], ids=["one-request", "all-pages"])
+def test_a_crawl_that_finds_no_models_records_nothing_and_exits_1(
+    small_hub: ReplayHub, tmp_path: Path, paging: tuple[str, ...]
+) -> None:
+    # As an empty file does (test_ingest_file.py): an empty snapshot would hide the last one.
+    database = tmp_path / "w.duckdb"
+    result = crawl(database, small_hub, "--author", "nobody", *paging, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (error,) = error_lines(result.stderr)
+    assert "returned no models for this request" in error and "author=nobody" in error
+    assert query(database, "select count(*) from raw.snapshots") == [(0,)]
+
+
 def test_object_duckdb_cannot_read_is_rejected_and_the_page_still_lands(tmp_path: Path) -> None:
     # A lone surrogate escape: JSON's grammar allows it and Python reads it, DuckDB refuses it.
     unreadable = '{"id":"org0/model-025","cardData":{"note":"\\ud800"}}'
