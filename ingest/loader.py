@@ -23,6 +23,7 @@ from ingest import warehouse
 from ingest.errors import IngestError
 from ingest.hub import HubClient, Page, read_ahead
 from ingest.progress import CrawlProgress
+from ingest.salvage import readable_copy, unreadable_reason
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,10 @@ def land_file(
             )
         snapshot_id = make_snapshot_id(snapshot_at, content_sha256)
         request = {"kind": "file", "path": source, "sha256": content_sha256}
-        try:
+
+        def land(
+            read_from: Path, layout: str, unreadable: dict[int, tuple[str, str]]
+        ) -> dict[str, Any]:
             with warehouse.transaction(con):
                 warehouse.start_snapshot(
                     con,
@@ -182,15 +186,49 @@ def land_file(
                     content_sha256,
                     content_sha256,
                 )
-                result = warehouse.land_file_objects(con, snapshot_id, path, json_format)
+                result = warehouse.land_file_objects(con, snapshot_id, read_from, layout)
+                reject_unreadable(con, snapshot_id, unreadable)
                 if file_identity(path) != identity:
                     raise IngestError(f"{path}: the file changed while it was being landed; retry")
                 if result.landed == 0:
                     raise IngestError(empty_file_message(con, path, snapshot_id, result.rejected))
-                snapshot = warehouse.complete_snapshot(con, snapshot_id, result.landed)
+                return warehouse.complete_snapshot(con, snapshot_id, result.landed)
+
+        try:
+            try:
+                snapshot = land(path, json_format, {})
+            except duckdb.InvalidInputException as exc:
+                # Some object DuckDB's reader refuses, or a broken file: a crawl's page would
+                # land without the unreadable objects, and so does a file.
+                refused = IngestError(warehouse.describe_duckdb_error(exc, str(path)))
+                with tempfile.TemporaryDirectory(prefix="hf-trends-") as spool:
+                    copy = readable_copy(con, path, Path(spool) / "readable.json")
+                    if copy is None:
+                        raise refused from None
+                    log.warning(
+                        "%s: %d object(s) DuckDB cannot read are rejected "
+                        "(see raw.hf_models_rejected)",
+                        path,
+                        len(copy.unreadable),
+                    )
+                    snapshot = land(copy.path, "array", copy.unreadable)
         except duckdb.Error as exc:
             raise IngestError(warehouse.describe_duckdb_error(exc, str(path))) from None
     return summarise(snapshot, started)
+
+
+def reject_unreadable(
+    con: duckdb.DuckDBPyConnection, snapshot_id: str, unreadable: dict[int, tuple[str, str]]
+) -> None:
+    """Give each object landed as a `null` stand-in its real reason and text (a file is page 1)."""
+    for position, (reason, text) in unreadable.items():
+        con.execute(
+            """
+            update raw.hf_models_rejected set reason = ?, raw_text = ?
+            where snapshot_id = ? and page_number = 1 and position = ?
+            """,
+            [reason, text, snapshot_id, position],
+        )
 
 
 def empty_file_message(
@@ -332,14 +370,8 @@ def find_unreadable(
     texts = raw_objects(body)
     unreadable: dict[int, str] = {}
     for position, text in enumerate(texts[:take], 1):
-        if len(text.encode()) > warehouse.MAX_OBJECT_BYTES:
-            unreadable[position] = f"object larger than {warehouse.MAX_OBJECT_BYTES} bytes"
-            continue
-        try:
-            con.execute("select ?::json", [text])
-        except duckdb.Error as exc:
-            detail = str(exc).splitlines()[0].split(": ", 1)[-1]
-            unreadable[position] = f"JSON that DuckDB cannot read: {detail}"
+        if reason := unreadable_reason(con, text):
+            unreadable[position] = reason
     return texts, unreadable
 
 
