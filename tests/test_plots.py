@@ -27,7 +27,7 @@ import pytest
 import yaml
 from matplotlib import image as mpimg
 
-from plots import cli, data, figures
+from plots import cli, data, export, figures
 from plots.catalog import FIGURES, render
 from plots.facts import compute_facts
 from plots.style import percent
@@ -696,6 +696,44 @@ def test_export_writes_every_model(
         "release_year",
     ]
     assert {"license", "arxiv_ids", "languages", "modality"} <= set(rows[0])
+
+
+def test_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    """OWASP's CSV injection advice: text starting =, +, -, @, tab or CR gets a leading quote."""
+    hostile = {
+        "model_id": "=cmd|' /C calc'!A0",
+        "category": "+SUM(A1)",
+        "author": "-2+3",
+        "research_group": "@SUM(1)",
+        "license": "\tTAB",
+        "base_model": "\rCR",
+        "arxiv_ids": ["=1+1", "2401.00001"],
+        "languages": ["en"],
+    }
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        con.execute(
+            """
+            create table marts.models as select
+                ?::varchar as model_id, ?::varchar as category, now() as created_at,
+                -5::bigint as downloads, -1 as likes, -0.5::double as trending_score,
+                2025 as release_year, ?::varchar as author, ?::varchar as research_group,
+                ?::varchar as license, ?::varchar as base_model, ?::varchar[] as arxiv_ids,
+                ?::varchar[] as languages, 'a=b' as modality
+            """,
+            [hostile[k] for k in ("model_id", "category", "author", "research_group")]
+            + [hostile[k] for k in ("license", "base_model", "arxiv_ids", "languages")],
+        )
+        out = tmp_path / "models.csv"
+        assert export.export(con, out) == 1
+    with out.open(newline="", encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    for column, value in hostile.items():
+        text = ";".join(value) if isinstance(value, list) else value
+        assert row[column] == (text if column == "languages" else "'" + text), column
+    # Numbers stay numbers, negative or not; text with "=" further in is left alone.
+    assert (row["downloads"], row["likes"], row["trending_score"]) == ("-5", "-1", "-0.5")
+    assert row["modality"] == "a=b"
 
 
 def test_exposures_cover_every_figure_and_the_report() -> None:
