@@ -675,6 +675,63 @@ def test_a_failing_figure_costs_only_itself(
     )
 
 
+def test_a_figure_that_cannot_be_saved_is_left_out_and_the_rest_written(
+    thin_warehouse: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A directory where the file should go fails savefig as a full disk or a read-only --out
+    # would, for this one figure only.
+    (tmp_path / "growth.png").mkdir()
+    growth = next(s for s in FIGURES if s.name == "growth")
+    concentration = next(s for s in FIGURES if s.name == "download_concentration")
+    monkeypatch.setattr(cli, "FIGURES", [growth, concentration])
+    assert cli.main(["--database", str(thin_warehouse), "--out", str(tmp_path), "-q"]) == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 2 and all("\n" not in e for e in errors)
+    assert errors[0].startswith(f"growth: cannot write {tmp_path / 'growth.png'}: ")
+    assert "left out of the report: growth" in errors[1]
+    assert_not_blank(tmp_path / "download_concentration.png")
+    page = (tmp_path / "report.html").read_text()
+    assert "download_concentration.png" in page and "growth.png" not in page
+
+
+@pytest.fixture(scope="session")
+def hostile_label_warehouse(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built warehouse with its top category renamed to text matplotlib reads as maths."""
+    copy = tmp_path_factory.mktemp("mathtext") / "hf_trends.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            """
+            update marts.category_popularity set category = ?
+            where category = (
+                select category from marts.category_popularity
+                order by total_downloads desc limit 1
+            )
+            """,
+            [MATHTEXT],
+        )
+    return copy
+
+
+MATHTEXT = "$\\frac{$"
+
+
+def test_hub_text_is_never_read_as_mathtext(hostile_label_warehouse: Path, tmp_path: Path) -> None:
+    result = run(
+        [sys.executable, "-m", "plots", "--out", tmp_path, "--format", "svg"],
+        database=hostile_label_warehouse,
+        check=False,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    for spec in FIGURES:
+        assert (tmp_path / f"{spec.name}.svg").is_file(), spec.name
+    # svg.fonttype none keeps text as text: the label is drawn as typed, dollars and all.
+    assert MATHTEXT in (tmp_path / "downloads_by_category.svg").read_text()
+
+
 # --------------------------------------------------------------------------- export and exposures
 
 
