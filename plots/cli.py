@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
@@ -112,13 +113,22 @@ def draw_one(
     except OSError as exc:
         # A full disk or an unwritable --out: this figure is lost, the others may still fit.
         log.error("%s: cannot write %s: %s", spec.name, path, exc.strerror or exc)
+        remove_partial(path)
         return None
     except Exception as exc:
         # Laying out a figure happens only here; a bug in it must not cost the other figures.
         log.error("%s: drawing failed while saving: %s: %s", spec.name, type(exc).__name__, exc)
         log.debug("%s: drawing failed while saving", spec.name, exc_info=True)
+        remove_partial(path)
         return None
     return report.FigureEntry(spec.name, spec.question, filename, rendered)
+
+
+def remove_partial(path: Path) -> None:
+    """A half-written figure (or one left from an earlier run) must not pass for this one."""
+    if path.is_file():
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def draw_all(

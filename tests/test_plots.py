@@ -686,15 +686,33 @@ def test_a_figure_that_cannot_be_saved_is_left_out_and_the_rest_written(
     (tmp_path / "growth.png").mkdir()
     growth = next(s for s in FIGURES if s.name == "growth")
     concentration = next(s for s in FIGURES if s.name == "download_concentration")
-    monkeypatch.setattr(cli, "FIGURES", [growth, concentration])
+    by_year = next(s for s in FIGURES if s.name == "modality_share_by_year")
+    monkeypatch.setattr(cli, "FIGURES", [growth, concentration, by_year])
+    # A disk that fills up mid-figure: savefig has written part of the file when it fails.
+    real_savefig = figures.Figure.savefig
+
+    def disk_full(fig: figures.Figure, fname: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(fname).name == "download_concentration.png":
+            Path(fname).write_bytes(b"\x89PNG half")
+            raise OSError(28, "No space left on device")
+        real_savefig(fig, fname, *args, **kwargs)
+
+    monkeypatch.setattr(figures.Figure, "savefig", disk_full)
+
     assert cli.main(["--database", str(thin_warehouse), "--out", str(tmp_path), "-q"]) == 1
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert len(errors) == 2 and all("\n" not in e for e in errors)
+    assert len(errors) == 3 and all("\n" not in e for e in errors)
     assert errors[0].startswith(f"growth: cannot write {tmp_path / 'growth.png'}: ")
-    assert "left out of the report: growth" in errors[1]
-    assert_not_blank(tmp_path / "download_concentration.png")
+    assert errors[1] == (
+        "download_concentration: cannot write "
+        f"{tmp_path / 'download_concentration.png'}: No space left on device"
+    )
+    assert "left out of the report: growth, download_concentration" in errors[2]
+    assert not (tmp_path / "download_concentration.png").exists()
     page = (tmp_path / "report.html").read_text()
-    assert "download_concentration.png" in page and "growth.png" not in page
+    assert "download_concentration.png" not in page and "growth.png" not in page
+    assert_not_blank(tmp_path / "modality_share_by_year.png")
+    assert "modality_share_by_year.png" in page
 
 
 @pytest.fixture(scope="session")
