@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Exit codes: 0 landed (or already landed), 1 bad input or response, 2 bad usage, "
-            "3 warehouse in use by another process, 4 Hub unreachable or failing, "
+            "3 warehouse in use by another process, 4 Hub unreachable or failing (or leading "
+            "off the endpoint's origin), "
             "130 interrupted (Ctrl-C) or 143 terminated (SIGTERM): rerun the same command to "
             "resume."
         ),
