@@ -18,7 +18,10 @@ from ingest.cli_common import (
     add_database_option,
     add_verbosity_options,
     configure_logging,
+    interrupted_exit_code,
+    interruption,
     positive_int,
+    raise_on_sigterm,
     report_failure,
 )
 from ingest.errors import IngestError
@@ -78,8 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Exit codes: 0 landed (or already landed), 1 bad input or response, 2 bad usage, "
-            "3 warehouse in use by another process, 4 Hub unreachable or failing, "
-            "130 interrupted (rerun the same command to resume)."
+            "3 warehouse in use by another process, 4 Hub unreachable or failing (or leading "
+            "off the endpoint's origin), "
+            "130 interrupted (Ctrl-C) or 143 terminated (SIGTERM): rerun the same command to "
+            "resume."
         ),
     )
     source = parser.add_argument_group("what to land")
@@ -101,9 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--endpoint",
         type=endpoint_url,
-        # argparse runs `type` on a string default too, so a bad HF_ENDPOINT is a usage error.
-        default=os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT,
-        help="Hub base URL (default: $HF_ENDPOINT or %(default)s)",
+        # HF_ENDPOINT is read (and checked) only when crawling: --from-file needs no network.
+        help=f"Hub base URL (default: $HF_ENDPOINT or {DEFAULT_ENDPOINT}); HF_TOKEN is sent "
+        "only to this origin, and a redirect or next-page link elsewhere stops the crawl",
     )
     crawl.add_argument("--all", action="store_true", help="follow every page (a full crawl)")
     crawl.add_argument(
@@ -154,9 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     network.add_argument(
         "--timeout",
         type=seconds(0, inclusive=False),
-        default=RetryPolicy.read_timeout_s,
+        default=RetryPolicy.timeout_s,
         metavar="SECONDS",
-        help="read timeout per request (default: %(default)s)",
+        help="the most one request may take, connecting to last byte, however slowly the "
+        "server sends; a slower request is retried like any failed one (default: %(default)s)",
     )
 
     add_verbosity_options(parser)
@@ -185,6 +191,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.from_file and api_only:
         flags = ", ".join("--" + name.replace("_", "-") for name in api_only)
         parser.error(f"--from-file lands a saved file; {flags} only apply to crawling the Hub")
+    if not args.from_file and args.endpoint is None:
+        try:
+            args.endpoint = endpoint_url(os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"HF_ENDPOINT: {exc}")
     return args
 
 
@@ -208,9 +219,15 @@ def api_request(args: argparse.Namespace) -> ApiRequest:
     return ApiRequest(endpoint=args.endpoint, params=params, follow_pages=follow, limit=args.limit)
 
 
+def report_interruption(exc: KeyboardInterrupt) -> int:
+    log.error("%s; what was landed is kept: rerun the same command to resume", interruption(exc))
+    return interrupted_exit_code(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure_logging(args.verbose, args.quiet)
+    raise_on_sigterm()
     # urllib3 logs every retry and connection at debug/warning; ours say it once, better.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
     database = warehouse.database_path(args.database)
@@ -220,9 +237,9 @@ def main(argv: list[str] | None = None) -> int:
             summary = land_file(database, args.from_file, snapshot_at, args.snapshot_at is not None)
         else:
             policy = RetryPolicy(
-                attempts=args.max_attempts, backoff_s=args.backoff, read_timeout_s=args.timeout
+                attempts=args.max_attempts, backoff_s=args.backoff, timeout_s=args.timeout
             )
-            client = HubClient(os.environ.get("HF_TOKEN") or None, policy)
+            client = HubClient(args.endpoint, os.environ.get("HF_TOKEN") or None, policy)
             summary = land_api(database, api_request(args), client, snapshot_at, args.restart)
     except (IngestError, duckdb.Error) as exc:
         return report_failure(exc, f"warehouse {database}")
@@ -230,14 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         # A warehouse folder that cannot be made, a full disk for a page's spool file.
         log.error("%s: %s", exc.filename or database, exc.strerror or exc)
         return 1
-    except KeyboardInterrupt:
-        log.error("interrupted; what was landed is kept: rerun the same command to resume")
-        return 130
+    except KeyboardInterrupt as exc:
+        return report_interruption(exc)
     except RuntimeError as exc:
         # Ctrl-C inside a DuckDB statement surfaces as "Query interrupted", caused by it.
         if not isinstance(exc.__cause__, KeyboardInterrupt):
             raise
-        log.error("interrupted; what was landed is kept: rerun the same command to resume")
-        return 130
+        return report_interruption(exc.__cause__)
     log.info("%s", summary.line())
     return 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import queue
 import re
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,7 +39,9 @@ class RetryPolicy:
     backoff_s: float = 1.0
     max_backoff_s: float = 60.0
     connect_timeout_s: float = 10.0
-    read_timeout_s: float = 60.0
+    # The most one request may take, from connecting to the body's last byte; also the longest
+    # wait for any data. A slower request counts as a failed attempt and is retried.
+    timeout_s: float = 60.0
 
 
 @dataclass
@@ -84,9 +88,56 @@ def rate_limit_wait(
     return None
 
 
-def origin(url: str) -> tuple[str, str | None, int | None]:
+Origin = tuple[str, str | None, int | None]
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> Origin:
+    """Scheme, host and port, with the scheme's default port spelled out."""
     parts = urlsplit(url)
-    return parts.scheme.lower(), parts.hostname, parts.port
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname, parts.port or DEFAULT_PORTS.get(scheme)
+
+
+def describe_origin(url: str) -> str:
+    # Never the whole URL: a redirect target may carry a signed query or credentials.
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
+class LeftOriginError(requests.RequestException):
+    """A redirect away from the endpoint's origin, refused before it is requested."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
+
+
+class EndpointSession(requests.Session):
+    """A session that never leaves the endpoint's origin, so the token can go nowhere else.
+
+    requests strips Authorization on a redirect to another host, but the other host's own
+    next-page links then look same-origin; refusing the redirect itself closes that door.
+    """
+
+    def __init__(self, home: Origin) -> None:
+        super().__init__()
+        self.home = home
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        target = super().get_redirect_target(resp)
+        if target is not None and origin(urljoin(resp.url, target)) != self.home:
+            raise LeftOriginError(urljoin(resp.url, target))
+        return target
+
+
+def close_socket(response: requests.Response) -> None:
+    """Shut a streaming response's socket, waking a thread blocked reading it."""
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is not None:
+        # OSError: already closed, so nothing is blocked on it.
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def connection_reason(exc: requests.RequestException) -> str:
@@ -117,12 +168,54 @@ def parse_page(body: bytes, url: str) -> list[Any]:
 
 
 class HubClient:
-    def __init__(self, token: str | None, policy: RetryPolicy) -> None:
+    def __init__(self, endpoint: str, token: str | None, policy: RetryPolicy) -> None:
         self.policy = policy
-        self.session = requests.Session()
+        self.home = origin(endpoint)
+        self.session = EndpointSession(self.home)
         self.session.headers["User-Agent"] = USER_AGENT
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def fetch(self, url: str, number: int) -> tuple[requests.Response, bytes]:
+        """GET `url` and read its whole body within `policy.timeout_s`.
+
+        requests' read timeout bounds each wait for data, so a server that sends a byte every
+        few seconds never trips it. The request runs in a thread that is given up on at the
+        deadline; shutting its socket lets that thread end too.
+        """
+        outcome: queue.Queue[tuple[requests.Response | None, bytes, BaseException | None]]
+        outcome = queue.Queue()
+        started: list[requests.Response] = []
+
+        def run() -> None:
+            try:
+                response = self.session.get(
+                    url,
+                    timeout=(
+                        min(self.policy.connect_timeout_s, self.policy.timeout_s),
+                        self.policy.timeout_s,
+                    ),
+                    stream=True,
+                )
+                started.append(response)
+                outcome.put((response, response.content, None))
+            except BaseException as exc:
+                outcome.put((None, b"", exc))
+
+        threading.Thread(target=run, name=f"hub-page-{number}", daemon=True).start()
+        try:
+            response, body, error = outcome.get(timeout=self.policy.timeout_s)
+        except queue.Empty:
+            for response in started:
+                close_socket(response)
+            raise TransientPageError(
+                f"page {number} timed out: not complete within {self.policy.timeout_s:g} s "
+                "(--timeout)"
+            ) from None
+        if error is not None:
+            raise error
+        assert response is not None
+        return response, body
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_exponential_jitter(
@@ -142,13 +235,16 @@ class HubClient:
     def get_page(self, url: str, number: int, previous_ids: list[str | None] | None = None) -> Page:
         """Fetch one page, retrying transient failures; `previous_ids` are the page before's."""
 
-        def attempt() -> tuple[requests.Response, list[str | None]]:
+        def attempt() -> tuple[requests.Response, bytes, list[str | None]]:
             try:
-                response = self.session.get(
-                    url,
-                    timeout=(self.policy.connect_timeout_s, self.policy.read_timeout_s),
-                )
-                body = response.content
+                response, body = self.fetch(url, number)
+            except LeftOriginError as exc:
+                raise FetchError(
+                    f"page {number} ({url}) redirects to another origin "
+                    f"({describe_origin(exc.target)}); HF_TOKEN is only ever sent to the "
+                    f"endpoint's ({describe_origin(url)}), so the crawl does not follow it. If "
+                    "that is the Hub you mean, set --endpoint (or HF_ENDPOINT) to it"
+                ) from None
             except requests.Timeout as exc:
                 raise TransientPageError(f"page {number} timed out: {type(exc).__name__}") from None
             except requests.ConnectionError as exc:
@@ -190,7 +286,7 @@ class HubClient:
                 # The cursor did not advance (a stale cache, a server hiccup): the page meant
                 # here was never served, so landing this copy would silently lose it.
                 raise TransientPageError(f"page {number} repeats page {number - 1} exactly")
-            return response, ids
+            return response, body, ids
 
         retrying = Retrying(
             retry=retry_if_exception_type(TransientPageError),
@@ -200,7 +296,7 @@ class HubClient:
             reraise=True,
         )
         try:
-            response, ids = retrying(attempt)
+            response, body, ids = retrying(attempt)
         except TransientPageError as exc:
             raise FetchError(
                 f"{exc} — gave up after {self.policy.attempts} attempts (request: {url})"
@@ -209,7 +305,7 @@ class HubClient:
         return Page(
             number=number,
             url=response.url,
-            body=response.content,
+            body=body,
             model_ids=ids,
             # The Hub sends absolute URLs; resolving keeps a relative one working too.
             next_url=urljoin(response.url, link) if link else None,
@@ -236,7 +332,7 @@ class HubClient:
             page = self.get_page(url, number, previous_ids)
             seen_urls.update((url, page.url))
             if page.next_url is not None:
-                page.loop_error = link_error(page, seen_urls)
+                page.loop_error = link_error(page, seen_urls, self.home)
             yield page
             if page.next_url is None or not wants_next(page):
                 return
@@ -294,7 +390,7 @@ def page_ids(objects: list[Any]) -> list[str | None]:
     return [o.get("id") if isinstance(o, dict) else None for o in objects]
 
 
-def link_error(page: Page, seen_urls: set[str]) -> FetchError | None:
+def link_error(page: Page, seen_urls: set[str], home: Origin) -> FetchError | None:
     """Why `page`'s next Link must not be followed, if it must not."""
     assert page.next_url is not None
     if page.next_url in seen_urls:
@@ -302,11 +398,12 @@ def link_error(page: Page, seen_urls: set[str]) -> FetchError | None:
             f'page {page.number}\'s Link rel="next" points back to an earlier page '
             f"({page.next_url}); stopping instead of looping"
         )
-    if origin(page.next_url) != origin(page.url):
-        # The session carries the bearer token; it must never be sent to another host.
+    if origin(page.next_url) != home:
+        # The session carries the bearer token; it must never be sent to another origin. The
+        # endpoint's origin, not the page's: a page may have come from a redirect.
         return FetchError(
-            f'page {page.number}\'s Link rel="next" leads to another host ({page.next_url}); '
-            "refusing to follow it"
+            f'page {page.number}\'s Link rel="next" leads to another host '
+            f"({describe_origin(page.next_url)}); refusing to follow it"
         )
     return None
 

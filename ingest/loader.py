@@ -23,6 +23,7 @@ from ingest import warehouse
 from ingest.errors import IngestError
 from ingest.hub import HubClient, Page, read_ahead
 from ingest.progress import CrawlProgress
+from ingest.salvage import readable_copy, unreadable_reason
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +165,10 @@ def land_file(
             )
         snapshot_id = make_snapshot_id(snapshot_at, content_sha256)
         request = {"kind": "file", "path": source, "sha256": content_sha256}
-        try:
+
+        def land(
+            read_from: Path, layout: str, unreadable: dict[int, tuple[str, str]]
+        ) -> dict[str, Any]:
             with warehouse.transaction(con):
                 warehouse.start_snapshot(
                     con,
@@ -175,29 +179,74 @@ def land_file(
                     content_sha256,
                     content_sha256,
                 )
-                result = warehouse.land_file_objects(con, snapshot_id, path, json_format)
+                result = warehouse.land_file_objects(con, snapshot_id, read_from, layout)
+                reject_unreadable(con, snapshot_id, unreadable)
                 if file_identity(path) != identity:
                     raise IngestError(f"{path}: the file changed while it was being landed; retry")
                 if result.landed == 0:
                     raise IngestError(empty_file_message(con, path, snapshot_id, result.rejected))
-                snapshot = warehouse.complete_snapshot(con, snapshot_id, result.landed)
+                return warehouse.complete_snapshot(con, snapshot_id, result.landed)
+
+        try:
+            try:
+                snapshot = land(path, json_format, {})
+            except duckdb.InvalidInputException as exc:
+                # Some object DuckDB's reader refuses, or a broken file: a crawl's page would
+                # land without the unreadable objects, and so does a file.
+                refused = IngestError(warehouse.describe_duckdb_error(exc, str(path)))
+                with tempfile.TemporaryDirectory(prefix="hf-trends-") as spool:
+                    copy = readable_copy(con, path, Path(spool) / "readable.json")
+                    if copy is None:
+                        raise refused from None
+                    log.warning(
+                        "%s: %d object(s) DuckDB cannot read are rejected "
+                        "(see raw.hf_models_rejected)",
+                        path,
+                        len(copy.unreadable),
+                    )
+                    snapshot = land(copy.path, "array", copy.unreadable)
         except duckdb.Error as exc:
             raise IngestError(warehouse.describe_duckdb_error(exc, str(path))) from None
     return summarise(snapshot, started)
 
 
+def reject_unreadable(
+    con: duckdb.DuckDBPyConnection, snapshot_id: str, unreadable: dict[int, tuple[str, str]]
+) -> None:
+    """Give each object landed as a `null` stand-in its real reason and text (a file is page 1)."""
+    for position, (reason, text) in unreadable.items():
+        con.execute(
+            """
+            update raw.hf_models_rejected set reason = ?, raw_text = ?
+            where snapshot_id = ? and page_number = 1 and position = ?
+            """,
+            [reason, text, snapshot_id, position],
+        )
+
+
 def empty_file_message(
     con: duckdb.DuckDBPyConnection, path: Path, snapshot_id: str, rejected: int
 ) -> str:
+    return no_models_message(
+        con,
+        snapshot_id,
+        rejected,
+        f"{path}: holds no model objects (an empty array)",
+        f"{path}: holds no landable model objects",
+    )
+
+
+def no_models_message(
+    con: duckdb.DuckDBPyConnection, snapshot_id: str, rejected: int, empty: str, unusable: str
+) -> str:
+    """Why a snapshot with no models is not recorded: `empty`, or `unusable` and an example."""
     if rejected == 0:
-        return f"{path}: holds no model objects (an empty array)"
+        return empty
     reason, text = con.execute(
         "select reason, raw_text from raw.hf_models_rejected where snapshot_id = ? limit 1",
         [snapshot_id],
     ).fetchone()
-    return (
-        f"{path}: holds no landable model objects; {rejected} rejected, e.g. {reason}: {text[:120]}"
-    )
+    return f"{unusable}; {rejected} rejected, e.g. {reason}: {text[:120]}"
 
 
 def land_api(
@@ -255,9 +304,37 @@ def land_api(
                     "rerun the same command to resume",
                 )
             raise
+        refuse_empty_crawl(con, request, snapshot_id)
         with warehouse.transaction(con):
             snapshot = warehouse.publish_snapshot(con, snapshot_id)
     return summarise(snapshot, started, "resumed" if unfinished else "")
+
+
+def refuse_empty_crawl(
+    con: duckdb.DuckDBPyConnection, request: ApiRequest, snapshot_id: str
+) -> None:
+    """A crawl that found no models records nothing and fails, as an empty file does.
+
+    An empty snapshot would be the newest one the marts see, so a request that matched nothing
+    (a misspelt --author, say) would look like a Hub that had emptied overnight.
+    """
+    (staged,) = con.execute(
+        "select count(*) from raw.hf_models_pending where snapshot_id = ?", [snapshot_id]
+    ).fetchone()
+    if staged:
+        return
+    state = warehouse.find_snapshot(con, "snapshot_id = ?", [snapshot_id])
+    assert state is not None
+    where = f"{request.first_url}: the Hub"
+    message = no_models_message(
+        con,
+        snapshot_id,
+        state["rejected_count"],
+        f"{where} returned no models for this request; nothing was recorded",
+        f"{where} returned no landable model objects; nothing was recorded",
+    )
+    warehouse.discard_snapshot(con, snapshot_id)
+    raise IngestError(message)
 
 
 def raw_objects(body: bytes) -> list[str]:
@@ -286,14 +363,8 @@ def find_unreadable(
     texts = raw_objects(body)
     unreadable: dict[int, str] = {}
     for position, text in enumerate(texts[:take], 1):
-        if len(text.encode()) > warehouse.MAX_OBJECT_BYTES:
-            unreadable[position] = f"object larger than {warehouse.MAX_OBJECT_BYTES} bytes"
-            continue
-        try:
-            con.execute("select ?::json", [text])
-        except duckdb.Error as exc:
-            detail = str(exc).splitlines()[0].split(": ", 1)[-1]
-            unreadable[position] = f"JSON that DuckDB cannot read: {detail}"
+        if reason := unreadable_reason(con, text):
+            unreadable[position] = reason
     return texts, unreadable
 
 

@@ -73,20 +73,23 @@ def prune(args: argparse.Namespace) -> None:
                 ".".join(retention.history_relation()),
                 ", ".join(plan.not_in_history),
             )
-        if args.dry_run or not plan.prune:
-            verb = "would prune" if args.dry_run else "nothing to prune;"
-            log.info("%s %d snapshot(s), keeping %d", verb, len(plan.prune), len(plan.keep))
+        if args.dry_run:
+            log.info("would prune %d snapshot(s), keeping %d", len(plan.prune), len(plan.keep))
             return
-        with warehouse.transaction(con):
-            deleted = retention.prune_payloads(con, plan.prune)
-        # Writes the table's shrunken row groups out now and frees their blocks for reuse.
-        con.execute("checkpoint")
-        log.info(
-            "pruned %d snapshot(s): %d payload rows deleted; %d snapshot(s) keep theirs",
-            len(plan.prune),
-            deleted,
-            len(plan.keep),
-        )
+        if not plan.prune:
+            # --compact still runs: an earlier prune may have left space to give back.
+            log.info("nothing to prune; %d snapshot(s) keep their payloads", len(plan.keep))
+        else:
+            with warehouse.transaction(con):
+                deleted = retention.prune_payloads(con, plan.prune)
+            # Writes the table's shrunken row groups out now and frees their blocks for reuse.
+            con.execute("checkpoint")
+            log.info(
+                "pruned %d snapshot(s): %d payload rows deleted; %d snapshot(s) keep theirs",
+                len(plan.prune),
+                deleted,
+                len(plan.keep),
+            )
     if args.compact:
         before, after = retention.compact(database)
         log.info("compacted %s: %.1f MB -> %.1f MB", database, before / 1e6, after / 1e6)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
@@ -39,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Exit codes: 0 drawn, 1 no warehouse or no marts (run make build first) or a "
-            "figure failed to draw, 2 bad usage, 3 warehouse in use by another process."
+            "figure failed to draw or to save (the others and the report are still written), "
+            "2 bad usage, 3 warehouse in use by another process."
         ),
     )
     parser.add_argument(
@@ -102,28 +104,55 @@ class FigureProgress:
 
 def draw_one(
     spec: FigureSpec, con: duckdb.DuckDBPyConnection, caption: str, args: argparse.Namespace
-) -> report.FigureEntry:
+) -> report.FigureEntry | None:
+    """Draw and save one figure; None, after one logged line, when it cannot be saved."""
     rendered = render(spec, con, caption)
     filename = f"{spec.name}.{args.format}"
-    rendered.fig.savefig(args.out / filename, dpi=args.dpi, bbox_inches="tight")
+    path = args.out / filename
+    try:
+        rendered.fig.savefig(path, dpi=args.dpi, bbox_inches="tight")
+    except OSError as exc:
+        # A full disk or an unwritable --out: this figure is lost, the others may still fit.
+        log.error("%s: cannot write %s: %s", spec.name, path, exc.strerror or exc)
+        remove_partial(path)
+        return None
+    except Exception as exc:
+        # Laying out a figure happens only here; a bug in it must not cost the other figures.
+        log.error("%s: drawing failed while saving: %s: %s", spec.name, type(exc).__name__, exc)
+        log.debug("%s: drawing failed while saving", spec.name, exc_info=True)
+        remove_partial(path)
+        return None
     return report.FigureEntry(spec.name, spec.question, filename, rendered)
 
 
-def draw_all(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> list[report.FigureEntry]:
+def remove_partial(path: Path) -> None:
+    """A half-written figure (or one left from an earlier run) must not pass for this one."""
+    if path.is_file():
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def draw_all(
+    con: duckdb.DuckDBPyConnection, args: argparse.Namespace
+) -> tuple[list[report.FigureEntry], list[str]]:
+    """The figures saved, and the names of those that could not be."""
     try:
         caption = data.sample(con).caption
     except data.MissingData as exc:
         caption = f"Sample unknown: {exc}"
-    entries = []
+    entries, unsaved = [], []
     with FigureProgress(len(FIGURES)) as progress:
         for spec in FIGURES:
             progress.starting(spec.name)
             started = time.monotonic()
             entry = draw_one(spec, con, caption, args)
+            if entry is None:
+                unsaved.append(spec.name)
+                continue
             entries.append(entry)
             note = entry.rendered.placeholder_reason
             progress.finished(args.out / entry.filename, time.monotonic() - started, note)
-    return entries
+    return entries, unsaved
 
 
 def run(args: argparse.Namespace) -> int:
@@ -134,14 +163,24 @@ def run(args: argparse.Namespace) -> int:
             args.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WarehouseError(f"cannot create the output directory {args.out}: {exc}") from None
-        entries = draw_all(con, args)
+        entries, unsaved = draw_all(con, args)
         facts = compute_facts(con)
     finally:
         con.close()
     report_path = args.out / "report.html"
-    report.write_report(report_path, facts, entries, str(path))
+    try:
+        report.write_report(report_path, facts, entries, str(path))
+    except OSError as exc:
+        log.error("cannot write %s: %s", report_path, exc.strerror or exc)
+        return EXIT_FAILED
     placeholders = sum(1 for e in entries if e.rendered.placeholder_reason)
     log.info("wrote %d figures (%d placeholders) and %s", len(entries), placeholders, report_path)
+    if unsaved:
+        log.error(
+            "%d figure(s) could not be saved and are left out of the report: %s",
+            len(unsaved),
+            ", ".join(unsaved),
+        )
     failed = [e.name for e in entries if e.rendered.failed]
     if failed:
         # Every other figure and the report are written; the exit code still flags the bug.
@@ -151,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
             ", ".join(failed),
         )
         return EXIT_FAILED
-    return EXIT_OK
+    return EXIT_FAILED if unsaved else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

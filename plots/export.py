@@ -19,7 +19,6 @@ from hf_common.cli import (
     configure_logging,
     database_path,
 )
-from plots.data import mart_columns
 from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots.export")
@@ -53,6 +52,9 @@ NEWER_COLUMNS = [
 ]
 # Lists become ';'-joined text: a CSV cell should not need a parser for DuckDB's list syntax.
 LIST_COLUMNS = {"arxiv_ids", "languages"}
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection"),
+# and model ids, categories and base models are whatever Hub users typed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def select_list(present: set[str]) -> str:
+def select_list(present: dict[str, str]) -> str:
+    """The export's columns from marts.models' {column: DuckDB type}, text made formula-safe."""
     missing = [c for c in SEED_COLUMNS if c not in present]
     if missing:
         raise WarehouseError(f"marts.models lacks {', '.join(missing)}: run make build first")
@@ -81,10 +84,29 @@ def select_list(present: set[str]) -> str:
     parts = []
     for column in SEED_COLUMNS + [c for c in NEWER_COLUMNS if c in present]:
         if column in LIST_COLUMNS:
-            parts.append(f"array_to_string({column}, ';') as {column}")
+            joined = f"array_to_string({column}, ';')"
+            parts.append(f"{formula_safe(joined)} as {column}")
+        elif present[column] == "VARCHAR":
+            parts.append(f"{formula_safe(column)} as {column}")
         else:
+            # Numbers, dates and booleans: a negative number is a number, not a formula.
             parts.append(column)
     return ", ".join(parts)
+
+
+def formula_safe(text: str) -> str:
+    """SQL for the text `text` evaluates to, with a leading single quote where a spreadsheet
+    would see a formula."""
+    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_STARTS)
+    return f"(case when left({text}, 1) in ({starts}) then chr(39) || {text} else {text} end)"
+
+
+def column_types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'marts' and table_name = 'models'"
+    ).fetchall()
+    return dict(rows)
 
 
 def sql_string(text: str) -> str:
@@ -93,7 +115,7 @@ def sql_string(text: str) -> str:
 
 
 def export(con: duckdb.DuckDBPyConnection, out: Path) -> int:
-    present = mart_columns(con, "models")
+    present = column_types(con)
     if not present:
         raise WarehouseError("the warehouse has no marts.models: run make build first")
     query = f"select {select_list(present)} from marts.models order by model_id"

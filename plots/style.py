@@ -70,6 +70,9 @@ matplotlib.rcParams.update(
         "axes.grid": False,
         "svg.fonttype": "none",
         "savefig.dpi": DEFAULT_DPI,
+        # Labels are Hub text (pipeline tags, model ids): "$" in one must print as "$", not
+        # start mathtext, which would fail the whole figure on a tag such as "$\frac{$".
+        "text.parse_math": False,
     }
 )
 

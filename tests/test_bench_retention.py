@@ -166,3 +166,22 @@ def test_renamed_history_column_keeps_its_stored_values(days: list[Path], tmp_pa
     )
     assert stored == expected
     assert query(database, f"select count(*) from {history} where is_clipped is null") == [(0,)]
+
+
+def test_compact_runs_when_there_is_nothing_to_prune(days: list[Path], tmp_path: Path) -> None:
+    # A prune without --compact leaves the freed space in the file; a later --compact gives it
+    # back even though nothing is left to prune.
+    database = tmp_path / "hf_trends.duckdb"
+    for path, day in zip(days[:3], DAYS[:3], strict=True):
+        ingest(database, "--from-file", path, "--snapshot-at", day)
+    with duckdb.connect(str(database)) as con:
+        con.execute("delete from raw.hf_models where snapshot_at < '2025-12-03'")
+        con.execute("checkpoint")
+    before = database.stat()
+
+    log = prune(database, "--keep", "1", "--compact")
+    assert "nothing to prune" in log and "compacted" in log
+    # Compacting writes a new file and moves it into place (at this size it may not shrink).
+    assert database.stat().st_ino != before.st_ino
+    assert database.stat().st_size <= before.st_size
+    assert query(database, "select count(*) from raw.hf_models") == [(MODELS,)]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +141,87 @@ class ElsewhereHub(ReplayHub):
     def _next_link(self, *args: Any, **kwargs: Any) -> str | None:
         link = super()._next_link(*args, **kwargs)
         return link.replace("127.0.0.1", "127.0.0.2") if link else None
+
+
+@contextlib.contextmanager
+def hostile_server(
+    respond: Callable[[BaseHTTPRequestHandler, threading.Event], None],
+) -> Iterator[str]:
+    """A local HTTP server whose every GET is answered by `respond`; yields its base URL.
+
+    `respond` gets an event set at shutdown, so that a handler stalling on purpose ends too.
+    """
+    stopping = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            with contextlib.suppress(ConnectionError):
+                respond(self, stopping)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        stopping.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_redirect_to_another_host_is_refused_and_the_token_stays_home(tmp_path: Path) -> None:
+    # The other host's pages link to themselves, so after the redirect they look same-origin.
+    with ReplayHub(models(60)) as hub:
+        elsewhere = hub.url.replace("127.0.0.1", "localhost")
+
+        def redirect(handler: BaseHTTPRequestHandler, _: threading.Event) -> None:
+            handler.send_response(302)
+            handler.send_header("Location", elsewhere + handler.path)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+        with hostile_server(redirect) as endpoint:
+            result = ingest(
+                tmp_path / "w.duckdb",
+                "--endpoint",
+                endpoint,
+                *PAGES,
+                env={"HF_TOKEN": "tok-123"},
+                check=False,
+            )
+        assert [r.token for r in hub.requests if r.token] == []
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    (error,) = error_lines(result.stderr)
+    assert "redirects to another origin" in error and elsewhere.split("//")[1] in error
+    assert "tok-123" not in result.stderr
+
+
+@pytest.mark.parametrize("stage", ["headers", "body"])
+def test_a_trickling_server_cannot_hold_a_page_past_its_timeout(tmp_path: Path, stage: str) -> None:
+    """One byte every 0.5 s never trips a read timeout; --timeout bounds the whole request."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+
+    def trickle(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+        if stage == "body":
+            handler.wfile.write(head + b"[")
+        for byte in head if stage == "headers" else b" " * 100_000:
+            if stopping.wait(0.5):
+                return
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+
+    with hostile_server(trickle) as endpoint:
+        args = ("--endpoint", endpoint, "--timeout", "2", "--max-attempts", "2", "--backoff", "0")
+        # A generous bound: without the deadline the crawl would take 14 hours.
+        result = ingest(tmp_path / "w.duckdb", *args, check=False, timeout=120)
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    (error,) = error_lines(result.stderr)
+    assert "page 1 timed out" in error and "gave up after 2 attempts" in error
 
 
 def test_link_to_another_host_is_not_followed_with_the_token(tmp_path: Path) -> None:
@@ -283,6 +367,19 @@ def test_crawl_usage_errors(
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize("paging", [(), PAGES], ids=["one-request", "all-pages"])
+def test_a_crawl_that_finds_no_models_records_nothing_and_exits_1(
+    small_hub: ReplayHub, tmp_path: Path, paging: tuple[str, ...]
+) -> None:
+    # As an empty file does (test_ingest_file.py): an empty snapshot would hide the last one.
+    database = tmp_path / "w.duckdb"
+    result = crawl(database, small_hub, "--author", "nobody", *paging, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (error,) = error_lines(result.stderr)
+    assert "returned no models for this request" in error and "author=nobody" in error
+    assert query(database, "select count(*) from raw.snapshots") == [(0,)]
 
 
 def test_object_duckdb_cannot_read_is_rejected_and_the_page_still_lands(tmp_path: Path) -> None:

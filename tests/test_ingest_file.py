@@ -219,3 +219,59 @@ def test_usage_errors(args: list[str], message: str, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_bad_hf_endpoint_does_not_stop_a_file_landing(tmp_path: Path, fixture_file: Path) -> None:
+    # A file needs no network, so the endpoint is checked only when crawling.
+    database = tmp_path / "w.duckdb"
+    ingest(database, "--from-file", fixture_file, env={"HF_ENDPOINT": "not a url"})
+    assert query(database, "select count(*) from raw.hf_models") == [(1000,)]
+
+
+# A lone surrogate escape: JSON's grammar allows it and Python reads it, DuckDB refuses it.
+UNREADABLE = '{"id":"org/unreadable","cardData":{"note":"\\ud800"}}'
+
+
+@pytest.mark.parametrize("layout", ["array", "lines", "bom"])
+def test_an_object_duckdb_cannot_read_is_rejected_and_the_rest_lands(
+    layout: str, tmp_path: Path
+) -> None:
+    texts = [
+        '{"id":"org/a","likes":1}',
+        '{"id":"org/b","likes":2}',
+        UNREADABLE,
+        '{"id":"org/a","likes":3}',  # the later copy of org/a still wins
+        '"not an object"',
+    ]
+    path = tmp_path / "saved.json"
+    joined = "\n".join(texts) if layout == "lines" else "[" + ",\n ".join(texts) + "]"
+    path.write_bytes((codecs.BOM_UTF8 if layout == "bom" else b"") + joined.encode())
+    database = tmp_path / "w.duckdb"
+    result = ingest(database, "--from-file", path)
+    assert "2 models landed" in result.stderr and "2 rejected" in result.stderr
+    assert query(database, "select model_id, payload::varchar from raw.hf_models order by 1") == [
+        ("org/a", texts[3]),
+        ("org/b", texts[1]),
+    ]
+    rejected = query(
+        database,
+        "select page_number, position, reason, raw_text from raw.hf_models_rejected order by 2",
+    )
+    assert [(page, position, text) for page, position, _, text in rejected] == [
+        (1, 3, UNREADABLE),
+        (1, 5, texts[4]),
+    ]
+    assert (
+        rejected[0][2].startswith("JSON that DuckDB cannot read") and "surrogate" in rejected[0][2]
+    )
+    assert query(database, "select status, rejected_count from raw.snapshots") == [("complete", 2)]
+
+
+def test_a_file_of_only_unreadable_objects_is_refused_like_an_empty_one(tmp_path: Path) -> None:
+    path = tmp_path / "saved.json"
+    path.write_text(f"[{UNREADABLE}]")
+    database = tmp_path / "w.duckdb"
+    result = ingest(database, "--from-file", path, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no landable model objects; 1 rejected" in result.stderr and "surrogate" in result.stderr
+    assert query(database, "select count(*) from raw.snapshots") == [(0,)]

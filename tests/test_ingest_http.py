@@ -144,15 +144,19 @@ def test_full_lands_full_objects(replay_hub: ReplayHub, tmp_path: Path) -> None:
     assert with_sha == 1000
 
 
-def test_sql_looking_input_is_data_not_sql(replay_hub: ReplayHub, tmp_path: Path) -> None:
+def test_sql_looking_input_is_data_not_sql(tmp_path: Path) -> None:
     nasty = "x'); drop table raw.snapshots; --"
-    database = tmp_path / "w.duckdb"
-    crawl(database, replay_hub, "--search", nasty, "--author", "a' or '1'='1")
-    assert replay_hub.requests[0].query["search"] == [nasty]
+    author = "a' or '1'='1"
+    # One model that matches both, so the snapshot (and the request it records) is stored.
+    with ReplayHub([{"id": f"{author}/{nasty}"}, {"id": "org/other"}]) as hub:
+        database = tmp_path / "w.duckdb"
+        crawl(database, hub, "--search", nasty, "--author", author)
+        assert hub.requests[0].query["search"] == [nasty]
     snapshot = last_snapshot(database)
-    assert json.loads(str(snapshot["request"]))["params"]["search"] == nasty
-    # The search matches nothing; the crawl still records its (empty) snapshot.
-    assert snapshot["status"] == "complete" and snapshot["model_count"] == 0
+    params = json.loads(str(snapshot["request"]))["params"]
+    assert (params["search"], params["author"]) == (nasty, author)
+    assert snapshot["status"] == "complete" and snapshot["model_count"] == 1
+    assert query(database, "select model_id from raw.hf_models") == [(f"{author}/{nasty}",)]
 
 
 # --------------------------------------------------------------------------- pages that drift

@@ -56,13 +56,15 @@ def command(hub: ReplayHub, *extra: str) -> list[str]:
     ]
 
 
-def start_and_stop_mid_crawl(hub: ReplayHub, database: Path, sig: int) -> str:
+def start_and_stop_mid_crawl(
+    hub: ReplayHub, database: Path, sig: int, env: dict[str, str] | None = None
+) -> str:
     """Run the crawl until it waits on the stalled page, then send `sig`; returns stderr."""
     hub.inject("slow", page=STALLED_PAGE)
     proc = subprocess.Popen(
         command(hub),
         cwd=REPO,
-        env={**os.environ, "HF_TRENDS_DB": str(database)},
+        env={**os.environ, "HF_TRENDS_DB": str(database), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -84,6 +86,8 @@ def start_and_stop_mid_crawl(hub: ReplayHub, database: Path, sig: int) -> str:
     _, rest = proc.communicate(timeout=30)
     if sig == signal.SIGKILL:
         assert proc.returncode == -signal.SIGKILL
+    elif sig == signal.SIGTERM:
+        assert proc.returncode == 143
     return "".join(lines) + rest
 
 
@@ -208,3 +212,25 @@ def test_ctrl_c_inside_a_duckdb_statement_is_the_same_clean_exit(
     monkeypatch.setattr(cli, "land_api", interrupted_query)
     assert cli.main(["--database", str(tmp_path / "w.duckdb")]) == 130
     assert caplog.messages[-1] == INTERRUPTED.removeprefix("ERROR ")
+
+
+def test_sigterm_is_ctrl_c_that_says_so_and_leaves_nothing_behind(
+    stalling_hub: ReplayHub, tmp_path: Path
+) -> None:
+    """What `timeout`, systemd and `docker stop` send: exit 143, one line, resumable."""
+    want = served(stalling_hub, {"sort": "downloads", "limit": PAGE_SIZE})
+    stalling_hub.reset()
+    database = tmp_path / "w.duckdb"
+    temp = tmp_path / "tmp"  # the crawl's own temp dir, to see what it leaves there
+    temp.mkdir()
+    stderr = start_and_stop_mid_crawl(
+        stalling_hub, database, signal.SIGTERM, env={"TMPDIR": str(temp)}
+    )
+    assert stderr.splitlines()[-1] == INTERRUPTED.replace("interrupted", "terminated (SIGTERM)")
+    assert "Traceback" not in stderr
+    assert list(temp.iterdir()) == []
+    assert_staged_not_published(database, earlier_models=0)
+
+    result = ingest(database, *command(stalling_hub)[3:])
+    assert "resuming snapshot" in result.stderr
+    assert_landed_exactly(database, want)

@@ -26,7 +26,7 @@ import pytest
 import yaml
 from matplotlib import image as mpimg
 
-from plots import cli, data, figures
+from plots import cli, data, export, figures
 from plots.catalog import FIGURES, render
 from plots.facts import compute_facts, report_marts
 from plots.style import percent
@@ -708,6 +708,81 @@ def test_a_failing_figure_costs_only_itself(
     )
 
 
+def test_a_figure_that_cannot_be_saved_is_left_out_and_the_rest_written(
+    thin_warehouse: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A directory where the file should go fails savefig as a full disk or a read-only --out
+    # would, for this one figure only.
+    (tmp_path / "growth.png").mkdir()
+    growth = next(s for s in FIGURES if s.name == "growth")
+    concentration = next(s for s in FIGURES if s.name == "download_concentration")
+    by_year = next(s for s in FIGURES if s.name == "modality_share_by_year")
+    monkeypatch.setattr(cli, "FIGURES", [growth, concentration, by_year])
+    # A disk that fills up mid-figure: savefig has written part of the file when it fails.
+    real_savefig = figures.Figure.savefig
+
+    def disk_full(fig: figures.Figure, fname: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(fname).name == "download_concentration.png":
+            Path(fname).write_bytes(b"\x89PNG half")
+            raise OSError(28, "No space left on device")
+        real_savefig(fig, fname, *args, **kwargs)
+
+    monkeypatch.setattr(figures.Figure, "savefig", disk_full)
+
+    assert cli.main(["--database", str(thin_warehouse), "--out", str(tmp_path), "-q"]) == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 3 and all("\n" not in e for e in errors)
+    assert errors[0].startswith(f"growth: cannot write {tmp_path / 'growth.png'}: ")
+    assert errors[1] == (
+        "download_concentration: cannot write "
+        f"{tmp_path / 'download_concentration.png'}: No space left on device"
+    )
+    assert "left out of the report: growth, download_concentration" in errors[2]
+    assert not (tmp_path / "download_concentration.png").exists()
+    page = (tmp_path / "report.html").read_text()
+    assert "download_concentration.png" not in page and "growth.png" not in page
+    assert_not_blank(tmp_path / "modality_share_by_year.png")
+    assert "modality_share_by_year.png" in page
+
+
+@pytest.fixture(scope="session")
+def hostile_label_warehouse(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built warehouse with its top category renamed to text matplotlib reads as maths."""
+    copy = tmp_path_factory.mktemp("mathtext") / "hf_trends.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            """
+            update marts.category_popularity set category = ?
+            where category = (
+                select category from marts.category_popularity
+                order by total_downloads desc limit 1
+            )
+            """,
+            [MATHTEXT],
+        )
+    return copy
+
+
+MATHTEXT = "$\\frac{$"
+
+
+def test_hub_text_is_never_read_as_mathtext(hostile_label_warehouse: Path, tmp_path: Path) -> None:
+    result = run(
+        [sys.executable, "-m", "plots", "--out", tmp_path, "--format", "svg"],
+        database=hostile_label_warehouse,
+        check=False,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    for spec in FIGURES:
+        assert (tmp_path / f"{spec.name}.svg").is_file(), spec.name
+    # svg.fonttype none keeps text as text: the label is drawn as typed, dollars and all.
+    assert MATHTEXT in (tmp_path / "downloads_by_category.svg").read_text()
+
+
 # --------------------------------------------------------------------------- export and exposures
 
 
@@ -729,6 +804,44 @@ def test_export_writes_every_model(
         "release_year",
     ]
     assert {"license", "arxiv_ids", "languages", "modality"} <= set(rows[0])
+
+
+def test_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    """OWASP's CSV injection advice: text starting =, +, -, @, tab or CR gets a leading quote."""
+    hostile = {
+        "model_id": "=cmd|' /C calc'!A0",
+        "category": "+SUM(A1)",
+        "author": "-2+3",
+        "research_group": "@SUM(1)",
+        "license": "\tTAB",
+        "base_model": "\rCR",
+        "arxiv_ids": ["=1+1", "2401.00001"],
+        "languages": ["en"],
+    }
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        con.execute(
+            """
+            create table marts.models as select
+                ?::varchar as model_id, ?::varchar as category, now() as created_at,
+                -5::bigint as downloads, -1 as likes, -0.5::double as trending_score,
+                2025 as release_year, ?::varchar as author, ?::varchar as research_group,
+                ?::varchar as license, ?::varchar as base_model, ?::varchar[] as arxiv_ids,
+                ?::varchar[] as languages, 'a=b' as modality
+            """,
+            [hostile[k] for k in ("model_id", "category", "author", "research_group")]
+            + [hostile[k] for k in ("license", "base_model", "arxiv_ids", "languages")],
+        )
+        out = tmp_path / "models.csv"
+        assert export.export(con, out) == 1
+    with out.open(newline="", encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    for column, value in hostile.items():
+        text = ";".join(value) if isinstance(value, list) else value
+        assert row[column] == (text if column == "languages" else "'" + text), column
+    # Numbers stay numbers, negative or not; text with "=" further in is left alone.
+    assert (row["downloads"], row["likes"], row["trending_score"]) == ("-5", "-1", "-0.5")
+    assert row["modality"] == "a=b"
 
 
 def test_exposures_cover_every_figure_and_the_report() -> None:

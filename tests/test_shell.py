@@ -210,3 +210,14 @@ def test_make_shell_says_the_warehouse_is_in_use(lock_holder: Path) -> None:
     assert result.returncode != 0
     assert "is in use by another process" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("lock_holder", [False], ids=["writer-holds"], indirect=True)
+def test_bare_dbt_build_says_the_warehouse_is_in_use(lock_holder: Path, tmp_path: Path) -> None:
+    # No make, so no pre-flight: the profile's plugin (ingest/dbt_lock.py) has to say it.
+    result = dbt_build(lock_holder, tmp_path, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"warehouse {lock_holder} is in use by another process" in output
+    assert "Traceback" not in output
+    assert len(output.splitlines()) < 20
