@@ -1,15 +1,15 @@
--- A view read once, by `models`. Each attribute is taken from the model's own tag list with
--- list functions: no unnest and no group by. Grouping the 19M classified tags of a 1M-model
--- snapshot took 6.6 s, and its list aggregates cannot spill, so at 2M real-shaped models the
--- build ran out of memory. The prefixes and relations are those of int_model_tags_classified.
+-- A view read once, by `models`: each model's newest observation with the attributes its tags
+-- give. Each attribute is taken from the model's own tag list with list functions: no unnest
+-- and no group by. Grouping the 19M classified tags of a 1M-model snapshot took 6.6 s, and
+-- its list aggregates cannot spill, so at 2M real-shaped models the build ran out of memory.
+-- The observation's other columns pass through, so that `models` needs no join of millions
+-- of rows back to them (at 3M models that join spilled: 54 s). The prefixes and relations are
+-- those of int_model_tags_classified.
 with
 
 models as (
 
-    select
-        model_id,
-        tags,
-    from {{ ref('int_models_deduplicated') }}
+    select * from {{ ref('int_models_deduplicated') }}
 
 ),
 
@@ -26,7 +26,7 @@ languages as (
 tag_groups as (
 
     select
-        models.model_id,
+        models.*,
         list_filter(models.tags, tag -> starts_with(tag, 'license:')) as license_tags,
         list_filter(
             models.tags,
@@ -48,12 +48,10 @@ tag_groups as (
 firsts as (
 
     select
-        model_id,
+        * exclude (license_tags, related_base_model_tags, base_model_tags),
         license_tags[1][length('license:') + 1:] as license,
         related_base_model_tags[1][length('base_model:') + 1:] as related_base_model,
         base_model_tags[1][length('base_model:') + 1:] as any_base_model,
-        arxiv_tags,
-        language_tags,
     from tag_groups
 
 ),
@@ -61,8 +59,7 @@ firsts as (
 final as (
 
     select
-        model_id,
-        license,
+        * exclude (related_base_model, any_base_model, arxiv_tags, language_tags),
         coalesce(
             related_base_model[strpos(related_base_model, ':') + 1:], any_base_model
         ) as base_model,

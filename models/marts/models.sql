@@ -2,19 +2,13 @@ with
 
 models as (
 
-    select * from {{ ref('int_models_deduplicated') }}
+    select * from {{ ref('int_model_tags_summarised') }}
 
 ),
 
 categories as (
 
     select * from {{ ref('categories') }}
-
-),
-
-tag_attributes as (
-
-    select * from {{ ref('int_model_tags_summarised') }}
 
 ),
 
@@ -40,11 +34,11 @@ final as (
         with_modality.modality,
         with_modality.research_group,
         with_modality.library_name,
-        tag_attributes.license,
-        tag_attributes.base_model,
-        tag_attributes.base_model_relation,
-        coalesce(tag_attributes.arxiv_ids, []::varchar[]) as arxiv_ids,
-        coalesce(tag_attributes.languages, []::varchar[]) as languages,
+        with_modality.license,
+        with_modality.base_model,
+        with_modality.base_model_relation,
+        coalesce(with_modality.arxiv_ids, []::varchar[]) as arxiv_ids,
+        coalesce(with_modality.languages, []::varchar[]) as languages,
         with_modality.created_at,
         case
             when not with_modality.is_created_at_placeholder then with_modality.release_year
@@ -60,7 +54,6 @@ final as (
         with_modality.snapshot_count,
         with_modality.snapshot_id as last_snapshot_id,
     from with_modality
-    left join tag_attributes on with_modality.model_id = tag_attributes.model_id
 
 )
 
