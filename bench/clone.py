@@ -11,7 +11,8 @@ tag lists (length, order, mix of prefixes, the 4,046-tag outlier), the absent ke
 without ``pipeline_tag``), key order and string lengths are the recorded ones.
 
 Per copy ``k = i div N`` (copy 0 is the recorded object itself):
-- ``id``/``modelId`` get a ``-k`` suffix and ``_id`` a unique tail, so every model is distinct;
+- ``id``/``modelId`` get a ``-k`` suffix and ``_id`` a tail drawn per model, so every model is
+  distinct;
 - ``downloads``, ``likes`` and ``trendingScore`` are scaled by a factor drawn per model, so the
   metrics are not N values repeated;
 - ``createdAt`` moves back by a whole number of days drawn per copy (placeholder dates stay), so
@@ -42,12 +43,17 @@ MAX_SHIFT_DAYS = 1_300
 MASK = (1 << 64) - 1
 
 
-def unit(seed: int, i: int, salt: int) -> float:
-    """A deterministic uniform in [0, 1) for (seed, model, purpose): splitmix64."""
+def mix(seed: int, i: int, salt: int) -> int:
+    """splitmix64 of (seed, model, purpose): for a fixed seed and purpose, one value per model."""
     z = (seed * 0x9E3779B97F4A7C15 + i * 0xBF58476D1CE4E5B9 + salt * 0x94D049BB133111EB) & MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    return ((z ^ (z >> 31)) >> 11) / float(1 << 53)
+    return z ^ (z >> 31)
+
+
+def unit(seed: int, i: int, salt: int) -> float:
+    """A deterministic uniform in [0, 1) for (seed, model, purpose)."""
+    return (mix(seed, i, salt) >> 11) / float(1 << 53)
 
 
 def clone(source: dict[str, Any], i: int, copy: int, seed: int, drift: int) -> dict[str, Any]:
@@ -58,7 +64,8 @@ def clone(source: dict[str, Any], i: int, copy: int, seed: int, drift: int) -> d
         if "modelId" in obj:
             obj["modelId"] = model_id
         if isinstance(source.get("_id"), str):
-            obj["_id"] = source["_id"][:16] + f"{copy:08x}"
+            # An ObjectId starts with its creation second; the rest only has to be unique.
+            obj["_id"] = source["_id"][:8] + f"{mix(seed, i, 4):016x}"
         created = source.get("createdAt")
         if isinstance(created, str) and not created.startswith(PLACEHOLDER_DAY):
             shift = int(unit(seed, copy, 1) * MAX_SHIFT_DAYS)

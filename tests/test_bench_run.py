@@ -76,10 +76,18 @@ def test_report_states_ratios_against_the_targets() -> None:
         steps["land"] = run.Series([result(9, 900)])
         steps["build"] = run.Series([result(45, 950)])
     history.sizes = [400_000_000, 600_000_000]
+    size.step("crawl").runs.append(result(30, 500))
+    bigger = run.SizeResult(models=3_000_000, objects=3_001_500, file_mb=1700)
+    bigger.step("crawl").runs.append(result(90, 560))
+    bigger.step("build").runs.append(result(120, 2100))
+    bigger.pipeline_wall = [150.0]
     args = run.parse_args(["--repeat", "1"])
-    text = run.report([size], history, args, run.dt.datetime(2026, 1, 1), 60.0)
-    assert "| 1M | 508 MB | 9.0 s | 41.0 s | 50.0 s | 950 MB |" in text
-    assert "land + build is 0.40x as fast as pandas (target ≥ 3x: **not met**)" in text
+    text = run.report([size, bigger], history, args, run.dt.datetime(2026, 1, 1), 60.0)
+    assert "| 1M | 508 MB | 30.0 s | 500 MB | 9.0 s | 41.0 s | 50.0 s | 950 MB |" in text
+    assert "land + build is 0.40x as fast as pandas (target ≥ 1x: **not met**)" in text
+    assert "3M land + build costs 3.00x of 1M (target ≤ 3.2x: met)" in text
+    assert "3M crawl peak memory is 1.12x of 1M's (target ≤ 1.2x: met)" in text
+    assert "3M: the largest peak of any command is 2,100 MB (target ≤ 2,048 MB: **not met**)" in text
     assert "peak memory 0.47x of pandas' (target ≤ 0.5x: met)" in text
     assert "Snapshot 6 costs 1.20x of snapshot 1 (target ≤ 1.3x: met)" in text
     assert "| 1M | plots | n/a |" in text
