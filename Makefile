@@ -47,7 +47,9 @@ fixture: $(RUNTIME) ## Land the recorded 2025-12-01 response instead of fetching
 build: $(RUNTIME) ## dbt build: models, seeds and data tests (unit tests run in make test)
 	@# dbt would report a held lock as a long adapter traceback; say it in one line instead.
 	@$(BIN)/python -m ingest.lockcheck
-	$(DBT) build $(DBT_ARGS) --exclude-resource-type unit_test
+	@# An out-of-memory error is one line that names the node and how to raise the cap.
+	$(DBT) build $(DBT_ARGS) --exclude-resource-type unit_test \
+		|| { $(BIN)/python -m hf_common.build_failures; exit 1; }
 
 .PHONY: plots
 plots: $(RUNTIME) ## Draw every figure and report.html from the marts into $(PLOTS_OUT)

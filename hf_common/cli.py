@@ -12,6 +12,12 @@ from pathlib import Path
 
 DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
 
+# DuckDB's memory cap for every process that writes the warehouse: the loader, and dbt through
+# profiles.yml. What does not fit spills to `<warehouse>.tmp/`; DuckDB would otherwise cache up
+# to 80% of RAM. 1GB fits a small laptop and builds a real-shaped 3M-model Hub (BENCHMARKS.md).
+MEMORY_LIMIT_VARIABLE = "HF_TRENDS_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
+
 # Exit codes every command shares (README, "Exit codes"); each command adds its own above 3.
 EXIT_OK = 0
 EXIT_FAILED = 1

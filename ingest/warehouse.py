@@ -24,16 +24,11 @@ from typing import Any
 import duckdb
 
 from hf_common.cli import DEFAULT_DATABASE as DEFAULT_DATABASE
+from hf_common.cli import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_VARIABLE, is_lock_error
 from hf_common.cli import database_path as database_path
-from hf_common.cli import is_lock_error
 from ingest import schema
 from ingest.errors import IngestError, UsageError, WarehouseLockedError
 
-# DuckDB's memory cap for every process that writes the warehouse: the loader here, dbt through
-# profiles.yml. What does not fit spills to `<warehouse>.tmp/`; DuckDB would otherwise cache up
-# to 80% of RAM. 1GB fits a small laptop and builds a real-shaped 3M-model Hub (BENCHMARKS.md).
-MEMORY_LIMIT_VARIABLE = "HF_TRENDS_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "1GB"
 MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 # read_json_objects refuses larger objects; a model object is a few KB (a `--full` one with a

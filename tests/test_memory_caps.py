@@ -8,11 +8,12 @@ them (format detection on pages, list aggregates in the tag summary).
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import crawl, dbt_build, ingest, query
+from tests.conftest import crawl, dbt_build, ingest, query, run
 from tests.replay_hub import ReplayHub
 
 SNAPSHOT_AT = "2025-12-01T21:00:00Z"
@@ -125,3 +126,23 @@ def test_a_real_shaped_snapshot_builds_under_a_small_cap(
     assert tags == sum(len({tag for tag in model["tags"] if tag}) for model in served.values())
     (listed,) = query(database, "select sum(len(languages)) from marts.models")[0]
     assert listed == languages
+
+
+def test_a_build_out_of_memory_is_said_in_one_line(fixture_file: Path, tmp_path: Path) -> None:
+    database = tmp_path / "w.duckdb"
+    ingest(database, "--from-file", fixture_file, "--snapshot-at", SNAPSHOT_AT)
+    cap = {"HF_TRENDS_MEMORY_LIMIT": "2MB"}
+    built = dbt_build(database, tmp_path, env=cap, check=False)
+    assert built.returncode != 0
+    explained = run(
+        [sys.executable, "-m", "hf_common.build_failures", tmp_path / "target/run_results.json"],
+        env=cap,
+        check=False,
+    )
+    assert explained.returncode == 1
+    lines = explained.stderr.strip().splitlines()
+    assert len(lines) == 1, explained.stderr
+    assert "ran out of memory under HF_TRENDS_MEMORY_LIMIT=2MB" in lines[0]
+    assert "make build HF_TRENDS_MEMORY_LIMIT=4GB" in lines[0]
+    # Nothing landed is lost.
+    assert query(database, "select count(*) from raw.hf_models") == [(1000,)]
