@@ -60,12 +60,13 @@ export: $(RUNTIME) ## Export the cleaned dataset (marts.models) as CSV, like the
 	$(BIN)/python -m plots.export --out $(CSV_OUT)
 
 # Generated files and scratch warehouses stay in bench/data/ (gitignored); results are appended
-# to BENCHMARKS.md. The default run takes about half an hour on 2 cores.
+# to BENCHMARKS.md. The default run takes about half an hour on 2 cores; the Hub-scale run
+# (BENCH_SIZES=1M,2M,3M BENCH_ARGS="--history 0") about an hour.
 BENCH_SIZES ?= 10k,100k,1M
 BENCH_ARGS ?=
 
 .PHONY: bench
-bench: $(DEV) ## Time land/build/plots against the seed's pandas into BENCHMARKS.md (BENCH_SIZES=...,2M)
+bench: $(DEV) ## Time crawl/land/build/plots against pandas into BENCHMARKS.md (BENCH_SIZES=1M,2M,3M)
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 .PHONY: prune
