@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
             "opened read-only; run `make build` first."
         ),
         epilog=(
-            "Exit codes: 0 drawn, 1 no warehouse or no marts (run make build first) or a "
+            "Exit codes: 0 drawn, 1 no warehouse or no marts or a "
             "figure failed to draw or to save (the others and the report are still written), "
             "2 bad usage, 3 warehouse in use by another process."
         ),

@@ -98,7 +98,7 @@ def top_models_table(rank: str, noun: str) -> TableSpec:
 def popularity_table(mart: str, column: str, header: str, plural: str) -> TableSpec:
     return TableSpec(
         f"table-{plural}",
-        f"Top {TOP_ROWS} {plural} by downloads ("(none)": models without one)",
+        f"Top {TOP_ROWS} {plural} by downloads; (none) is the models without one",
         mart,
         f"select {column}, model_count, share_of_models, total_downloads, share_of_downloads, "
         f"total_likes from marts.{mart} where downloads_rank <= {TOP_ROWS} "
