@@ -334,6 +334,10 @@ figcaption { font-size: 0.92rem; color: #3b4f66; }
   h1 { font-size: 1.4rem; }
   nav ul { columns: 1; }
   th, td { padding: 0.3rem; }
+  /* Three columns of prose do not fit a phone: each claim becomes a block of its own. */
+  table.stacked thead { display: none; }
+  table.stacked tr { display: block; padding: 0.5rem 0; border-bottom: 1px solid #e4e7eb; }
+  table.stacked td { display: block; border: 0; padding: 0.15rem 0; }
 }
 """
 
@@ -464,7 +468,7 @@ def seed_table(facts: Facts) -> str:
         for f in seed_findings(facts)
     )
     return (
-        '<div class="table-wrap"><table>\n<thead><tr><th>Claim</th><th>Verdict</th>'
+        '<div class="table-wrap"><table class="stacked">\n<thead><tr><th>Claim</th><th>Verdict</th>'
         f"<th>Numbers and reasoning</th></tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table></div>"
     )
 
