@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from plots import data, figures
+from plots import data, figures, lineage
 from plots.data import SAMPLE_MARTS
 from plots.figures import Rendered
 
@@ -108,6 +108,8 @@ FIGURES: list[FigureSpec] = [
         figures.growth,
     ),
 ]
+# Who builds on whom (issue 16): its figures are defined in plots/lineage.py.
+FIGURES += [FigureSpec(*spec) for spec in lineage.FIGURE_SPECS]
 
 
 def render(spec: FigureSpec, con: data.Connection, sample_caption: str) -> Rendered:

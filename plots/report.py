@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from plots import lineage
 from plots.facts import Facts
 from plots.figures import Rendered, strength
 from plots.style import compact, percent
@@ -348,7 +349,11 @@ def build_html(facts: Facts, entries: list[FigureEntry], database: str) -> str:
             section_sample(facts),
             section_findings(facts),
             section_seed(facts),
-            section_figures(entries),
+            section_figures([e for e in entries if e.name not in lineage.FIGURE_NAMES]),
+            # Who builds on whom (issue 16): worded in plots/lineage.py, with its own figures.
+            lineage.section_html(
+                facts, [e for e in entries if e.name in lineage.FIGURE_NAMES], figure_html
+            ),
             "</body>",
             "</html>",
             "",

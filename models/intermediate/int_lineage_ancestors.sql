@@ -6,7 +6,7 @@
 -- than two ids.
 {{ config(materialized='table') }}
 
-with
+with recursive
 
 lineage as (
 
@@ -43,23 +43,21 @@ keyed_edges as (
 
 ),
 
+-- Recursive (`with recursive` above): each pass extends every pair by one edge upwards.
 closure as (
 
-    with recursive ancestry (descendant_key, ancestor_key) as (
+    select
+        child_key as descendant_key,
+        parent_key as ancestor_key,
+    from keyed_edges
 
-        select child_key, parent_key from keyed_edges
+    union
 
-        union
-
-        select
-            ancestry.descendant_key,
-            keyed_edges.parent_key,
-        from ancestry
-        inner join keyed_edges on ancestry.ancestor_key = keyed_edges.child_key
-
-    )
-
-    select * from ancestry
+    select
+        closure.descendant_key,
+        keyed_edges.parent_key as ancestor_key,
+    from closure
+    inner join keyed_edges on closure.ancestor_key = keyed_edges.child_key
 
 ),
 

@@ -8,7 +8,7 @@
 -- never reached; lineage_max_depth bounds the walk anyway.
 {{ config(materialized='table') }}
 
-with
+with recursive
 
 models as (
 
@@ -69,42 +69,66 @@ roots as (
 
 ),
 
--- Nested so the model starts with a plain `with` (dbt unit tests inject their inputs after it).
+-- Most roots have no derivative: they are rows of their own and stay out of the recursion, whose
+-- working set is then only the roots with children and the models below them.
+parents as (
+
+    select distinct base_model_id as model_id from single_parent_edges
+
+),
+
+lone_roots as (
+
+    select
+        roots.model_id,
+        roots.model_id as root_model_id,
+        roots.is_observed as is_root_observed,
+        0 as depth,  -- noqa: RF04
+        [roots.model_id] as lineage_path,
+    from roots
+    anti join parents on roots.model_id = parents.model_id
+
+),
+
+-- The walk from roots with children; `with recursive` above makes this CTE recursive.
 walk as (
 
-    with recursive descent as (
+    select
+        roots.model_id,
+        roots.model_id as root_model_id,
+        roots.is_observed as is_root_observed,
+        -- `depth` is a keyword to sqlfluff, but the column's name in model_families.
+        0 as depth,  -- noqa: RF04
+        [roots.model_id] as lineage_path,
+    from roots
+    semi join parents on roots.model_id = parents.model_id
 
-        select
-            model_id,
-            model_id as root_model_id,
-            is_observed as is_root_observed,
-            -- `depth` is a keyword to sqlfluff, but the column's name in model_families.
-            0 as depth,  -- noqa: RF04
-            [model_id] as lineage_path,
-        from roots
+    union all
 
-        union all
+    select
+        single_parent_edges.model_id,
+        walk.root_model_id,
+        walk.is_root_observed,
+        walk.depth + 1 as depth,  -- noqa: RF04
+        list_append(walk.lineage_path, single_parent_edges.model_id) as lineage_path,
+    from walk
+    inner join single_parent_edges on walk.model_id = single_parent_edges.base_model_id
+    where walk.depth < {{ var('lineage_max_depth') }}
 
-        select
-            single_parent_edges.model_id,
-            descent.root_model_id,
-            descent.is_root_observed,
-            descent.depth + 1 as depth,  -- noqa: RF04
-            list_append(descent.lineage_path, single_parent_edges.model_id) as lineage_path,
-        from descent
-        inner join single_parent_edges on descent.model_id = single_parent_edges.base_model_id
-        where descent.depth < {{ var('lineage_max_depth') }}
+),
 
-    )
+reached as (
 
-    select * from descent
+    select * from lone_roots
+    union all
+    select * from walk
 
 ),
 
 -- Unobserved roots only name families; the rows are the observed models.
 final as (
 
-    select * from walk
+    select * from reached
     where depth > 0 or is_root_observed
 
 )

@@ -80,6 +80,18 @@ grid as (
 
 ),
 
+month_totals as (
+
+    select
+        *,
+        (sum(model_count) over (partition by release_month))::bigint as month_model_count,
+        sum(model_count) filter (where derivation <> 'original')
+            over (partition by release_month)
+            as month_derivative_count,
+    from grid
+
+),
+
 final as (
 
     select
@@ -87,15 +99,13 @@ final as (
         derivation,
         display_order,
         model_count,
-        (sum(model_count) over (partition by release_month))::bigint as month_model_count,
-        (model_count / nullif(sum(model_count) over (partition by release_month), 0))::double
-            as share_of_month,
-        (
-            sum(model_count) filter (where derivation <> 'original')
-                over (partition by release_month)
-            / nullif(sum(model_count) over (partition by release_month), 0)
-        )::double as derivative_share_of_month,
-    from grid
+        month_model_count,
+        (model_count / nullif(month_model_count, 0))::double as share_of_month,
+        (month_derivative_count / nullif(month_model_count, 0))::double
+            as derivative_share_of_month,
+        -- 1 for the month with the most models (a tie goes to the later month).
+        dense_rank() over (order by month_model_count desc, release_month desc) as month_rank,
+    from month_totals
 
 )
 
