@@ -33,6 +33,12 @@ ancestors as (
 
 ),
 
+license_families as (
+
+    select model_id, license_family from {{ ref('int_model_license_families') }}
+
+),
+
 cycle_members as (
 
     select model_id from ancestors
@@ -67,6 +73,7 @@ final as (
         tree.lineage_path,
         coalesce(derivations.base_model_count, 0) as base_model_count,
         coalesce(derivations.derivation, 'original') as derivation,
+        license_families.license_family,
         coalesce(derivations.has_self_reference, false) as has_self_reference,
         cycle_members.model_id is not null as is_in_cycle,
         case
@@ -90,6 +97,7 @@ final as (
     from models
     left join tree on models.model_id = tree.model_id
     left join derivations on models.model_id = derivations.model_id
+    left join license_families on models.model_id = license_families.model_id
     left join counts on models.model_id = counts.model_id
     left join cycle_members on models.model_id = cycle_members.model_id
     left join below_cycle on models.model_id = below_cycle.model_id

@@ -12,7 +12,7 @@ lineage as (
 
 license_families as (
 
-    select model_id, license_family from {{ ref('int_model_license_families') }}
+    select model_id, license_family from {{ ref('model_families') }}
 
 ),
 
