@@ -46,20 +46,14 @@ cycle_members as (
 
 ),
 
--- Few models (none, in a clean snapshot) are unreached; only theirs are looked up here.
-unreached as (
-
-    select models.model_id from models
-    anti join tree on models.model_id = tree.model_id
-
-),
-
+-- Models with an ancestor on a cycle; the walk reaches those whose chain avoids it (a merge of
+-- a cycle member and another base), the others are below the cycle. Small: a clean snapshot
+-- has no cycle, and this reads only the closure, not every model again.
 below_cycle as (
 
-    select distinct unreached.model_id
-    from unreached
-    inner join ancestors on unreached.model_id = ancestors.model_id
-    inner join cycle_members on ancestors.ancestor_model_id = cycle_members.model_id
+    select distinct ancestors.model_id
+    from ancestors
+    semi join cycle_members on ancestors.ancestor_model_id = cycle_members.model_id
 
 ),
 
