@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from plots import data, figures, tables
+from plots import data, figures, lineage, tables
 from plots.data import SAMPLE_MARTS
 from plots.figures import Rendered
 from plots.tables import TableSpec
@@ -149,6 +149,8 @@ TABLE_SECTIONS: list[TableSection] = [
         (tables.AUTHORS, tables.LICENCES, tables.LIBRARIES),
     ),
 ]
+# Who builds on whom (issue 16): its figures are defined in plots/lineage.py.
+FIGURES += [FigureSpec(*spec) for spec in lineage.FIGURE_SPECS]
 
 
 def render(spec: FigureSpec, con: data.Connection, sample_caption: str) -> Rendered:

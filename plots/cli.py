@@ -21,9 +21,9 @@ from hf_common.cli import (
     database_path,
     positive_int,
 )
-from plots import data, figures, report, style, tables
+from plots import data, figures, lineage, report, style, tables
 from plots.catalog import FIGURES, TABLE_SECTIONS, FigureSpec, render
-from plots.facts import compute_facts
+from plots.facts import Facts, compute_facts
 from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots")
@@ -164,9 +164,12 @@ def draw_all(
 
 
 def report_sections(
-    con: duckdb.DuckDBPyConnection, entries: list[report.FigureEntry]
+    con: duckdb.DuckDBPyConnection, entries: list[report.FigureEntry], facts: Facts
 ) -> list[report.Section]:
-    """A section per drawn figure, with its tables, then the sections of tables alone."""
+    """A section per drawn figure, with its tables, then the sections of tables alone.
+
+    "Who builds on whom" opens with its findings, just before the first of its figures.
+    """
     specs = {spec.name: spec for spec in FIGURES}
     sections = [
         report.Section(
@@ -187,6 +190,8 @@ def report_sections(
         )
         for section in TABLE_SECTIONS
     ]
+    first = next((i for i, s in enumerate(sections) if s.id in lineage.FIGURE_NAMES), None)
+    sections.insert(len(sections) if first is None else first, lineage.section(facts))
     return sections
 
 
@@ -200,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
             raise WarehouseError(f"cannot create the output directory {args.out}: {exc}") from None
         entries, unsaved = draw_all(con, args)
         facts = compute_facts(con)
-        sections = report_sections(con, entries)
+        sections = report_sections(con, entries, facts)
     finally:
         con.close()
     report_path = args.out / "report.html"
