@@ -11,7 +11,8 @@ export HF_TRENDS_DB ?= warehouse/hf_trends.duckdb
 DBT := $(BIN)/dbt
 DBT_ARGS := --project-dir . --profiles-dir .
 PLOTS_OUT ?= plots/out
-CSV_OUT ?= warehouse/cleaned_model_data.csv
+# Every mart as <mart>.parquet, and the seed's cleaned CSV, in one folder.
+EXPORT_DIR ?= warehouse/export
 # The recorded response the tests use; it lives beside the repo, never in it.
 FIXTURE ?= ../shared/data/hf_models_2025-12-01.json
 INGEST_ARGS ?=
@@ -28,12 +29,19 @@ $(DEV): $(RUNTIME)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
 
+# The variables a `## description` may name, printed with their values (tests/test_lint.py
+# checks that none is left unexpanded).
+HELP_VARS := PLOTS_OUT EXPORT_DIR HF_TRENDS_DB DOCS_PORT
+
 .PHONY: help
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
+		| sed $(foreach v,$(HELP_VARS),-e 's|$$($(v))|$($(v))|g') \
+		| awk -F':.*## ' '{ name[NR] = $$1; text[NR] = $$2; if (length($$1) > w) w = length($$1) } \
+			END { for (i = 1; i <= NR; i++) printf "  make %-" w "s  %s\n", name[i], text[i] }'
 
 .PHONY: run
-run: ingest build plots export ## Fetch from the Hub, build the warehouse, draw the figures, export the CSV
+run: ingest build plots ## Fetch from the Hub, build the warehouse, draw the figures, export every mart
 
 .PHONY: ingest
 ingest: $(RUNTIME) ## Land one snapshot from the Hub (INGEST_ARGS="--all" for a full crawl)
@@ -51,13 +59,19 @@ build: $(RUNTIME) ## dbt build: models, seeds and data tests (unit tests run in 
 	$(DBT) build $(DBT_ARGS) --exclude-resource-type unit_test \
 		|| { $(BIN)/python -m hf_common.build_failures; exit 1; }
 
+# The dbt docs site the report links each section's marts to: where `make docs` serves it.
+DOCS_URL ?= http://127.0.0.1:$(DOCS_PORT)/
+
+# Ends with the exports too, so the offline path (make fixture build plots) leaves the same
+# files as make run.
 .PHONY: plots
-plots: $(RUNTIME) ## Draw every figure and report.html from the marts into $(PLOTS_OUT)
-	$(BIN)/python -m plots --out $(PLOTS_OUT)
+plots: $(RUNTIME) ## Draw the figures and report.html into $(PLOTS_OUT), then make export
+	$(BIN)/python -m plots --out $(PLOTS_OUT) --docs-url $(DOCS_URL)
+	$(BIN)/python -m plots.export --out $(EXPORT_DIR)
 
 .PHONY: export
-export: $(RUNTIME) ## Export the cleaned dataset (marts.models) as CSV, like the seed's step 7
-	$(BIN)/python -m plots.export --out $(CSV_OUT)
+export: $(RUNTIME) ## Every mart as Parquet and the seed's cleaned CSV, into $(EXPORT_DIR)
+	$(BIN)/python -m plots.export --out $(EXPORT_DIR)
 
 # Generated files and scratch warehouses stay in bench/data/ (gitignored); results are appended
 # to BENCHMARKS.md. The default run takes about half an hour on 2 cores; the Hub-scale run
@@ -102,20 +116,26 @@ shell-rw: $(RUNTIME) ## DuckDB shell that can write (blocks make build/ingest wh
 	@$(BIN)/python -m ingest.lockcheck
 	@$(BIN)/duckdb -cmd "$(SHELL_INIT)" "$$HF_TRENDS_DB"
 
+# The exposures' url is report.html#<figure>, relative to the docs site: the report is one
+# self-contained file, so a copy beside the site's index.html is all the link needs.
+COPY_REPORT := if [ -f $(PLOTS_OUT)/report.html ]; then cp $(PLOTS_OUT)/report.html target/; fi
+
 .PHONY: docs
-docs: $(RUNTIME) ## dbt docs generate, then serve on http://127.0.0.1:8080 only (DOCS_PORT=...)
+docs: $(RUNTIME) ## dbt docs generate, then serve on http://127.0.0.1:$(DOCS_PORT) only (report.html beside it)
 	@$(BIN)/python -m ingest.lockcheck
 	$(DBT) docs generate $(DBT_ARGS)
+	@$(COPY_REPORT)
 	$(DBT) docs serve $(DBT_ARGS) --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 .PHONY: docs-static
-docs-static: $(RUNTIME) ## dbt docs as one self-contained file, target/static_index.html
+docs-static: $(RUNTIME) ## dbt docs as one self-contained file, target/static_index.html (report.html beside it)
 	@$(BIN)/python -m ingest.lockcheck
 	$(DBT) docs generate $(DBT_ARGS) --static
+	@$(COPY_REPORT)
 
 .PHONY: clean
-clean: ## Remove the virtualenv, dbt's target/ and logs/, figures and the CSV (not the warehouse)
-	rm -rf $(VENV) target logs dbt_packages $(PLOTS_OUT) $(CSV_OUT)
+clean: ## Remove the virtualenv, dbt's target/ and logs/, figures and exports (not the warehouse)
+	rm -rf $(VENV) target logs dbt_packages $(PLOTS_OUT) $(EXPORT_DIR)
 
 # Separate from clean: after `make prune` the warehouse holds the only copy of history.
 .PHONY: clean-warehouse

@@ -24,6 +24,12 @@ EXIT_FAILED = 1
 EXIT_LOCKED = 3
 
 
+def missing_warehouse_message(path: Path) -> str:
+    """What every command says when the warehouse file is not there, and what to run (the same
+    words from the shell, the plots and the export)."""
+    return f"no warehouse at {path}: run make run first (offline: make fixture build plots)"
+
+
 def database_path(cli_value: str | None) -> Path:
     return Path(cli_value or os.environ.get("HF_TRENDS_DB") or DEFAULT_DATABASE)
 

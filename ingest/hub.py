@@ -252,8 +252,9 @@ class HubClient:
                     host = requests.utils.urlparse(url).hostname
                     raise FetchError(
                         f"cannot reach the Hub: {host} does not resolve (no network?); "
-                        "set HF_ENDPOINT to a reachable mirror or land a saved response "
-                        "with --from-file"
+                        "set HF_ENDPOINT to a reachable mirror, land a saved response "
+                        "with --from-file, or build from the recorded response with "
+                        "make fixture build plots"
                     ) from None
                 raise TransientPageError(
                     f"page {number}: connection failed ({connection_reason(exc)})"

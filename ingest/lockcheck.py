@@ -12,13 +12,12 @@ import logging
 
 import duckdb
 
+from hf_common.cli import missing_warehouse_message
 from ingest import warehouse
 from ingest.cli_common import add_database_option, configure_logging, report_failure
 from ingest.errors import IngestError
 
 log = logging.getLogger("ingest.lockcheck")
-
-MISSING_HINT = "run make run (or make fixture build) first"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     database = warehouse.database_path(args.database)
     # Opening a missing file would create an empty warehouse that then looks valid but is not.
     if not database.is_file():
-        log.error("warehouse %s does not exist: %s", database, MISSING_HINT)
+        log.error("%s", missing_warehouse_message(database))
         return 1
     try:
         # Only opens the file: connect() runs no DDL, so checking never changes the warehouse.

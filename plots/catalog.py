@@ -1,7 +1,9 @@
-"""The figures in report order: the question each answers, its marts, its query and its drawing.
+"""The report's sections in order: each figure (the question it answers, its marts, its query,
+its drawing and the tables of the rows behind it), then the sections that are tables only.
 
 `marts` names every mart a figure selects from, its caption's included; the figure's exposure in
-models/marts/_marts__exposures.yml depends on exactly these (tests/test_plots.py checks).
+models/marts/_marts__exposures.yml depends on these and on its tables' marts
+(`FigureSpec.section_marts`; tests/test_plots.py checks).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import Any
 
 import duckdb
 
-from plots import data, figures
+from plots import data, figures, lineage, tables
 from plots.data import SAMPLE_MARTS
 from plots.figures import Rendered
+from plots.tables import TableSpec
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,26 @@ class FigureSpec:
     marts: tuple[str, ...]
     load: Callable[[data.Connection], Any]
     draw: Callable[[Any, str], Rendered]
+    tables: tuple[TableSpec, ...] = ()
+
+    @property
+    def section_marts(self) -> tuple[str, ...]:
+        """Every mart the figure's report section reads: the figure's, then its tables'."""
+        extra = [t.mart for t in self.tables if t.mart not in self.marts]
+        return (*self.marts, *dict.fromkeys(extra))
+
+
+@dataclass(frozen=True)
+class TableSection:
+    """A report section of tables alone; its marts belong to the report's exposure."""
+
+    name: str
+    question: str
+    tables: tuple[TableSpec, ...]
+
+    @property
+    def marts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.mart for t in self.tables))
 
 
 FIGURES: list[FigureSpec] = [
@@ -37,6 +60,7 @@ FIGURES: list[FigureSpec] = [
         ("category_popularity", "modality_legend", *SAMPLE_MARTS),
         partial(data.category_metric, metric="total_downloads"),
         figures.category_bars,
+        (tables.DOWNLOADS_BY_CATEGORY,),
     ),
     FigureSpec(
         "likes_by_category",
@@ -44,6 +68,7 @@ FIGURES: list[FigureSpec] = [
         ("category_popularity", "modality_legend", *SAMPLE_MARTS),
         partial(data.category_metric, metric="total_likes"),
         figures.category_bars,
+        (tables.LIKES_BY_CATEGORY,),
     ),
     FigureSpec(
         "trending_score_by_category",
@@ -51,6 +76,7 @@ FIGURES: list[FigureSpec] = [
         ("category_popularity", "modality_legend", *SAMPLE_MARTS),
         partial(data.category_metric, metric="total_trending_score"),
         figures.category_bars,
+        (tables.TRENDING_BY_CATEGORY,),
     ),
     FigureSpec(
         "modality_share",
@@ -58,6 +84,7 @@ FIGURES: list[FigureSpec] = [
         ("modality_share", "research_group_share", "modality_legend", *SAMPLE_MARTS),
         data.modality_share,
         figures.modality_share,
+        (tables.MODALITIES,),
     ),
     FigureSpec(
         "releases_by_year",
@@ -65,6 +92,7 @@ FIGURES: list[FigureSpec] = [
         ("releases_by_year", *SAMPLE_MARTS),
         data.releases_by_year,
         figures.releases_by_year,
+        (tables.RELEASE_YEARS,),
     ),
     FigureSpec(
         "releases_by_month",
@@ -72,6 +100,7 @@ FIGURES: list[FigureSpec] = [
         ("release_trends", "release_months", "modality_legend", *SAMPLE_MARTS),
         data.releases_by_month,
         figures.releases_by_month,
+        (tables.RELEASE_MONTHS,),
     ),
     FigureSpec(
         "modality_share_by_year",
@@ -79,6 +108,7 @@ FIGURES: list[FigureSpec] = [
         ("modality_share_by_year", "modality_legend", *SAMPLE_MARTS),
         data.modality_share_by_year,
         figures.modality_share_by_year,
+        (tables.TEXT_SHARE_BY_YEAR,),
     ),
     FigureSpec(
         "download_concentration",
@@ -86,6 +116,7 @@ FIGURES: list[FigureSpec] = [
         ("download_ranks", "popularity_summary", *SAMPLE_MARTS),
         data.concentration,
         figures.concentration,
+        (tables.TOP_BY_DOWNLOADS,),
     ),
     FigureSpec(
         "likes_vs_downloads",
@@ -93,6 +124,7 @@ FIGURES: list[FigureSpec] = [
         ("models", "popularity_summary", "modality_legend", *SAMPLE_MARTS),
         data.likes_vs_downloads,
         figures.likes_vs_downloads,
+        (tables.TOP_BY_LIKES,),
     ),
     FigureSpec(
         "growth",
@@ -106,8 +138,19 @@ FIGURES: list[FigureSpec] = [
         ),
         data.growth,
         figures.growth,
+        (tables.FASTEST_GROWING,),
     ),
 ]
+
+TABLE_SECTIONS: list[TableSection] = [
+    TableSection(
+        "publishers",
+        "Who publishes the most-downloaded models, under which licences, with which libraries?",
+        (tables.AUTHORS, tables.LICENCES, tables.LIBRARIES),
+    ),
+]
+# Who builds on whom (issue 16): its figures are defined in plots/lineage.py.
+FIGURES += [FigureSpec(*spec) for spec in lineage.FIGURE_SPECS]
 
 
 def render(spec: FigureSpec, con: data.Connection, sample_caption: str) -> Rendered:

@@ -21,9 +21,9 @@ from hf_common.cli import (
     database_path,
     positive_int,
 )
-from plots import data, report, style
-from plots.catalog import FIGURES, FigureSpec, render
-from plots.facts import compute_facts
+from plots import data, figures, lineage, report, style, tables
+from plots.catalog import FIGURES, TABLE_SECTIONS, FigureSpec, render
+from plots.facts import Facts, compute_facts
 from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots")
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
             "opened read-only; run `make build` first."
         ),
         epilog=(
-            "Exit codes: 0 drawn, 1 no warehouse or no marts (run make build first) or a "
+            "Exit codes: 0 drawn, 1 no warehouse or no marts or a "
             "figure failed to draw or to save (the others and the report are still written), "
             "2 bad usage, 3 warehouse in use by another process."
         ),
@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=style.DEFAULT_DPI,
         metavar="N",
         help="resolution of PNG figures (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--docs-url",
+        default=report.DEFAULT_DOCS_URL,
+        metavar="URL",
+        help="the dbt docs site the report links each section's marts to "
+        "(default: %(default)s, where make docs serves it)",
     )
     add_database_option(parser)
     add_verbosity_options(parser)
@@ -111,6 +118,7 @@ def draw_one(
     path = args.out / filename
     try:
         rendered.fig.savefig(path, dpi=args.dpi, bbox_inches="tight")
+        image = figures.inline_image(rendered, args.format, args.dpi)
     except OSError as exc:
         # A full disk or an unwritable --out: this figure is lost, the others may still fit.
         log.error("%s: cannot write %s: %s", spec.name, path, exc.strerror or exc)
@@ -122,7 +130,7 @@ def draw_one(
         log.debug("%s: drawing failed while saving", spec.name, exc_info=True)
         remove_partial(path)
         return None
-    return report.FigureEntry(spec.name, spec.question, filename, rendered)
+    return report.FigureEntry(spec.name, spec.question, filename, rendered, image)
 
 
 def remove_partial(path: Path) -> None:
@@ -155,6 +163,38 @@ def draw_all(
     return entries, unsaved
 
 
+def report_sections(
+    con: duckdb.DuckDBPyConnection, entries: list[report.FigureEntry], facts: Facts
+) -> list[report.Section]:
+    """A section per drawn figure, with its tables, then the sections of tables alone.
+
+    "Who builds on whom" opens with its findings, just before the first of its figures.
+    """
+    specs = {spec.name: spec for spec in FIGURES}
+    sections = [
+        report.Section(
+            entry.name,
+            f"{number}. {entry.question}",
+            figures=[entry],
+            tables=[tables.load(con, t) for t in specs[entry.name].tables],
+            marts=specs[entry.name].section_marts,
+        )
+        for number, entry in enumerate(entries, 1)
+    ]
+    sections += [
+        report.Section(
+            section.name,
+            section.question,
+            tables=[tables.load(con, t) for t in section.tables],
+            marts=section.marts,
+        )
+        for section in TABLE_SECTIONS
+    ]
+    first = next((i for i, s in enumerate(sections) if s.id in lineage.FIGURE_NAMES), None)
+    sections.insert(len(sections) if first is None else first, lineage.section(facts))
+    return sections
+
+
 def run(args: argparse.Namespace) -> int:
     path = database_path(args.database)
     con = open_warehouse(path)
@@ -165,11 +205,12 @@ def run(args: argparse.Namespace) -> int:
             raise WarehouseError(f"cannot create the output directory {args.out}: {exc}") from None
         entries, unsaved = draw_all(con, args)
         facts = compute_facts(con)
+        sections = report_sections(con, entries, facts)
     finally:
         con.close()
     report_path = args.out / "report.html"
     try:
-        report.write_report(report_path, facts, entries, str(path))
+        report.write_report(report_path, facts, sections, str(path), args.docs_url)
     except OSError as exc:
         log.error("cannot write %s: %s", report_path, exc.strerror or exc)
         return EXIT_FAILED

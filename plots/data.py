@@ -288,6 +288,9 @@ class MonthlyReleases:
     peak_share: float
     dated_models: int
     legend: Legend
+    # The newest snapshot's month when it was taken before the month ended, and its last day.
+    partial_month: date | None = None
+    observed_until: date | None = None
 
 
 def month_range(first: date, last: date) -> list[date]:
@@ -328,6 +331,11 @@ def releases_by_month(con: Connection) -> MonthlyReleases:
         "where month_rank = 1",
     )
     (dated,) = one(con, "select dated_model_count from marts.sample_summary") or (0,)
+    partial_month, observed_until = one(
+        con,
+        "select release_month, observed_until from marts.release_months "
+        "where is_partial_month order by release_month desc limit 1",
+    ) or (None, None)
     return MonthlyReleases(
         months,
         list(counts),
@@ -338,6 +346,8 @@ def releases_by_month(con: Connection) -> MonthlyReleases:
         peak_share,
         dated,
         legend(con),
+        partial_month,
+        observed_until,
     )
 
 
@@ -482,8 +492,6 @@ class Growth:
     categories: list[str]
     category_modalities: list[str | None]
     share_change_points: list[float]
-    first_category_at: datetime
-    last_category_at: datetime
     legend: Legend
 
 
@@ -516,11 +524,12 @@ def growth(con: Connection) -> Growth:
     ids, modalities, per_day, change = columns_of(top, 4)
     shifts = fetch(
         con,
-        "select category, modality, share_change_points, first_snapshot_at, last_snapshot_at "
+        # The same two snapshots as the models' panel (the marts compare the latest pair).
+        "select category, modality, share_change_points "
         "from marts.category_share_change where change_rank <= ? order by change_rank",
         [GROWTH_TOP_N],
     )
-    categories, cat_modalities, points, first_at, last_at = columns_of(shifts, 5)
+    categories, cat_modalities, points = columns_of(shifts, 3)
     return Growth(
         previous_at=previous_at,
         latest_at=latest_at,
@@ -534,7 +543,5 @@ def growth(con: Connection) -> Growth:
         categories=categories,
         category_modalities=cat_modalities,
         share_change_points=points,
-        first_category_at=first_at[0] if first_at else previous_at,
-        last_category_at=last_at[0] if last_at else latest_at,
         legend=legend(con),
     )

@@ -1,13 +1,17 @@
-"""`python -m plots.export`: the seed's step-7 cleaned dataset, as CSV, from marts.models.
+"""`python -m plots.export`: every mart as Parquet, and the seed's step-7 cleaned dataset as CSV.
 
-Unlike the seed it keeps models without a category (category is empty): the CSV has one row per
-model in marts.models, and users who want the seed's dropna filter on category.
+One folder gets `<mart>.parquet` for each table of the `marts` schema (`models.parquet`,
+`category_popularity.parquet`, ...), written by DuckDB's own `COPY ... (FORMAT parquet)` with the
+marts' types, and `cleaned_model_data.csv`, marts.models in the seed's column order, made safe
+for spreadsheets. Unlike the seed the CSV keeps models without a category (category is empty):
+one row per model in marts.models, and users who want the seed's dropna filter on category.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +27,8 @@ from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots.export")
 
-DEFAULT_OUT = "warehouse/cleaned_model_data.csv"
+DEFAULT_OUT = "warehouse/export"
+CSV_NAME = "cleaned_model_data.csv"
 # The seed's columns first, in its order, then what the warehouse adds.
 SEED_COLUMNS = [
     "model_id",
@@ -60,15 +65,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m plots.export",
-        description="Export marts.models as CSV: the seed's cleaned dataset plus newer columns.",
+        description=(
+            "Export every mart as Parquet (<mart>.parquet) and marts.models as the seed's "
+            f"cleaned CSV ({CSV_NAME}), into one folder."
+        ),
         epilog="Exit codes: 0 written, 1 no warehouse or marts, 2 bad usage, 3 warehouse in use.",
     )
     parser.add_argument(
         "--out",
         type=Path,
         default=Path(DEFAULT_OUT),
-        metavar="PATH",
-        help="CSV file to write (default: %(default)s)",
+        metavar="DIR",
+        help="folder to write the Parquet files and the CSV into (default: %(default)s)",
     )
     add_database_option(parser)
     add_verbosity_options(parser)
@@ -114,14 +122,56 @@ def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def export(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+def export_csv(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    """marts.models as the seed's cleaned CSV; the number of rows written."""
     present = column_types(con)
     if not present:
         raise WarehouseError("the warehouse has no marts.models: run make build first")
     query = f"select {select_list(present)} from marts.models order by model_id"
     out.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy ({query}) to {sql_string(str(out))} (format csv, header true)")
+    copy_to(con, f"({query})", out, "format csv, header true")
     return con.execute("select count(*) from marts.models").fetchone()[0]  # type: ignore[index]
+
+
+def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_schema = 'marts' and table_type = 'BASE TABLE' order by table_name"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def copy_to(con: duckdb.DuckDBPyConnection, source: str, out: Path, options: str) -> None:
+    """COPY to a temporary name, then rename: a reader never sees a half-written file."""
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        con.execute(f"copy {source} to {sql_string(str(partial))} ({options})")
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
+    """Every mart as folder/<mart>.parquet; {mart: rows}. Parquet files of marts that no longer
+    exist are removed, so the folder holds exactly one file per mart."""
+    marts = mart_names(con)
+    if not marts:
+        raise WarehouseError("the warehouse has no marts: run make build first")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for mart in marts:
+        copy_to(con, f"marts.{quoted(mart)}", folder / f"{mart}.parquet", "format parquet")
+        (written[mart],) = con.execute(  # type: ignore[misc]
+            f"select count(*) from marts.{quoted(mart)}"
+        ).fetchone()
+    for stale in folder.glob("*.parquet"):
+        if stale.stem not in written:
+            stale.unlink()
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,16 +181,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         con = open_warehouse(path)
         try:
-            rows = export(con, args.out)
+            marts = export_parquet(con, args.out)
+            rows = export_csv(con, args.out / CSV_NAME)
         finally:
             con.close()
     except WarehouseError as exc:
         log.error("%s", exc)
         return exc.exit_code
     except (OSError, duckdb.Error) as exc:
-        log.error("cannot write %s: %s", args.out, str(exc).splitlines()[0])
+        log.error("cannot write to %s: %s", args.out, str(exc).splitlines()[0])
         return 1
-    log.info("wrote %d models to %s", rows, args.out)
+    log.info(
+        "wrote %d marts as Parquet (%s rows) and %d models to %s in %s",
+        len(marts),
+        f"{sum(marts.values()):,}",
+        rows,
+        CSV_NAME,
+        args.out,
+    )
     return 0
 
 

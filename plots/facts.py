@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from plots import lineage
 from plots.data import TEXT_MODALITY, Connection, MissingData, fetch, one, require
 
 log = logging.getLogger(__name__)
@@ -224,6 +225,8 @@ GROUPS: dict[str, FactGroup] = {
     "popularity": FactGroup(("popularity_summary",), popularity_facts),
     "years": FactGroup(("releases_by_year", "modality_share_by_year"), year_facts),
     "growth": FactGroup(("growth_summary",), growth_facts),
+    # Who builds on whom (issue 16): selected in plots/lineage.py.
+    "lineage": FactGroup(lineage.FACT_MARTS, lineage.lineage_facts),
 }
 
 

@@ -6,6 +6,8 @@ artists (bar widths, point offsets), so tests can compare the picture with the m
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,7 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from plots import style
 from plots.data import (
@@ -41,17 +44,36 @@ class Rendered:
     plotted: dict[str, list[Any]] = field(default_factory=dict)
     placeholder_reason: str | None = None
     failed: bool = False
+    # The title and caption drawn on the figure: a saved file stands alone with them, while
+    # report.html prints both as HTML and inlines the figure without them (inline_image).
+    chrome: list[Text] = field(default_factory=list)
+
+
+MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
 
 def placeholder(question: str, reason: str, sample_caption: str) -> Rendered:
-    fig = style.empty_canvas(question, reason, sample_caption)
-    return Rendered(fig, question, f"{reason} {sample_caption}", {}, reason)
+    fig, chrome = style.empty_canvas(question, reason, sample_caption)
+    return Rendered(fig, question, f"{reason} {sample_caption}", {}, reason, chrome=chrome)
 
 
 def finish(fig: Figure, title: str, caption: str, plotted: dict[str, list[Any]]) -> Rendered:
-    style.set_title(fig, title)
-    style.add_caption(fig, caption)
-    return Rendered(fig, title, caption, plotted)
+    chrome = [style.set_title(fig, title), style.add_caption(fig, caption)]
+    return Rendered(fig, title, caption, plotted, chrome=chrome)
+
+
+def inline_image(rendered: Rendered, fmt: str, dpi: int) -> str:
+    """The figure as a data URI, without the title and caption the report prints beside it."""
+    for text in rendered.chrome:
+        text.set_visible(False)
+    buffer = io.BytesIO()
+    try:
+        rendered.fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight")
+    finally:
+        for text in rendered.chrome:
+            text.set_visible(True)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"data:{MIME_TYPES[fmt]};base64,{encoded}"
 
 
 def bar_lengths(container: BarContainer, horizontal: bool) -> list[float]:
@@ -322,19 +344,47 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
         plotted[data.legend.label(modality)] = bar_lengths(bars, horizontal=False)
         # Where the next modality's bars start: stacking, not a number the figure states.
         bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
+    partial = data.months.index(data.partial_month) if data.partial_month in data.months else None
     step = month_tick_step(len(xs))
     ticks = [x for x in xs if data.months[x].month % step == 1 % step]
     # The newest month gets a label too, unless it would crowd the last regular one.
     if not ticks or xs[-1] - ticks[-1] >= max(2, step // 2):
         ticks.append(xs[-1])
-    ax.set_xticks(ticks, [data.months[x].strftime("%b\n%Y") for x in ticks])
+    labels = {x: data.months[x].strftime("%b\n%Y") for x in ticks}
+    partial_handles = []
+    if partial is not None and data.observed_until is not None:
+        # The snapshot's own month is counted only to its capture day: hatched, and said so on
+        # its tick and in the legend, so its short bar does not read as a slump.
+        for container in ax.containers:
+            patch = container.patches[partial]
+            patch.set_hatch("///")
+            patch.set_alpha(0.55)
+        until = f"to {data.observed_until.day} {data.observed_until.strftime('%b')}"
+        if partial not in labels:
+            labels = {x: text for x, text in labels.items() if partial - x >= max(2, step // 2)}
+        labels[partial] = f"{data.months[partial].strftime('%b')}\n({until})"
+        partial_handles = [
+            Patch(
+                facecolor="white",
+                edgecolor=style.BAR_EDGE,
+                hatch="///",
+                label=f"partial month ({until})",
+            )
+        ]
+        plotted["partial_month"] = [data.partial_month.isoformat()]
+    ax.set_xticks(list(labels), list(labels.values()))
     ax.set_xlim(-0.7, len(xs) - 0.3)
     ax.set_ylabel("Models created that month (count)")
     ax.set_xlabel("Month the model was created on the Hub (UTC)")
     ax.yaxis.grid(True, color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     style.modality_legend(
-        ax, data.legend, data.modalities, loc="upper left", bbox_to_anchor=(1.01, 1)
+        ax,
+        data.legend,
+        data.modalities,
+        extra=partial_handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
     )
     title = (
         f"{data.peak_count:,} of the {data.dated_models:,} dated models in the sample were "
@@ -345,7 +395,8 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
         "Stacked by modality; each model counted once, from its newest snapshot. Models with "
         "the Hub's placeholder date (imported before March 2022) are left out. A trending list "
         "favours recent models, so a late spike is the sample's recency bias, not a measured "
-        f"surge in releases. Sample: {data.sample_description or 'not described'}."
+        "surge in releases. A hatched bar is a partial month, counted only to the newest "
+        f"snapshot's day. Sample: {data.sample_description or 'not described'}."
     )
     plotted["totals"] = bottom
     return finish(fig, title, caption, plotted)
@@ -460,9 +511,16 @@ def concentration(data: Concentration, sample_caption: str) -> Rendered:
 
     n = data.model_count
     right.plot(data.model_shares, data.cumulative_shares, color=style.NEUTRAL, linewidth=1.6)
-    # Many points, because a straight y = x bends on the log x axis.
-    equal = [10 ** (math.log10(1 / n) * (1 - i / 200)) for i in range(201)]
-    right.plot(equal, equal, color="#999999", linestyle="--", linewidth=1, label="equal share")
+    # Linear axes, so equal shares are the straight diagonal a reader expects; the left panel
+    # already spreads the top ranks out on a log axis.
+    right.plot(
+        [0, 1],
+        [0, 1],
+        color="#999999",
+        linestyle="--",
+        linewidth=1,
+        label="if every model had an equal share",
+    )
     right.scatter(
         [data.top_n / n],
         [data.top_share],
@@ -470,16 +528,13 @@ def concentration(data: Concentration, sample_caption: str) -> Rendered:
         zorder=3,
         label=f"top 1%: {style.percent(data.top_share)} of downloads",
     )
-    right.set_xscale("log")
-    right.set_xlim(1 / n, 1)
+    right.set_xlim(0, 1)
     right.set_ylim(0, 1.02)
-    right.xaxis.set_major_formatter(
-        FuncFormatter(lambda v, _pos: f"{v * 100:.1f}".removesuffix(".0") + "%")
-    )
+    right.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    right.set_xlabel("Top share of models, by downloads (%, log scale)")
+    right.set_xlabel("Top share of models, by downloads (%)")
     right.set_ylabel("Their share of all downloads (%)")
-    right.legend(loc="upper left", frameon=False)
+    right.legend(loc="lower right", frameon=False)
     right.set_title("Cumulative share of downloads", loc="left")
     title = (
         f"The top 1% of models ({data.top_n:,}) hold {style.percent(data.top_share)} of all "
@@ -576,83 +631,132 @@ def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
 # --------------------------------------------------------------------------- figure 10
 
 
+def grew(data: Growth) -> bool:
+    return bool(data.model_ids) and data.likes_per_day[0] > 0
+
+
+def shifted(data: Growth) -> bool:
+    return any(abs(v) > 0 for v in data.share_change_points)
+
+
+def growth_window(data: Growth) -> str:
+    return f"{day(data.previous_at)} to {day(data.latest_at)} ({data.days_between:.0f} days)"
+
+
 def growth_title(data: Growth) -> str:
-    if not data.model_ids or data.likes_per_day[0] <= 0:
-        return "No model gained likes between the last two snapshots"
+    if not grew(data):
+        return f"No growth: none of the {data.compared_models:,} models gained likes, " + (
+            growth_window(data)
+        )
     best = data.likes_per_day[0]
-    span = f"{best:,.1f} likes a day over the {data.days_between:.0f} days to {day(data.latest_at)}"
+    span = f"{best:,.1f} likes a day, {growth_window(data)}"
     if data.top_tie_count > 1:
         return f"{data.top_tie_count:,} models tie for the fastest growth: {span}"
     return f"{short(data.model_ids[0], 60)} grew fastest: {span}"
 
 
-def growth(data: Growth, sample_caption: str) -> Rendered:
-    rows = max(len(data.model_ids), len(data.categories), 1)
-    fig = style.new_figure(14, 2.2 + 0.36 * rows)
-    left, right = fig.subplots(1, 2)
-    n = len(data.model_ids)
-    model_bars = left.barh(
-        range(n),
-        data.likes_per_day,
-        color=[style.modality_colour(m) for m in data.model_modalities],
-        edgecolor=style.BAR_EDGE,
-        linewidth=0.4,
+def no_growth_panel(ax: Axes, text: str) -> None:
+    """Says so in words: a row of zero-length bars reads as missing data, not as no change."""
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        ha="center",
+        va="center",
+        fontsize=12,
+        color="#333333",
+        wrap=True,
+        bbox={"boxstyle": "round,pad=0.8", "facecolor": "#F2F4F7", "edgecolor": "#B0B8C4"},
+        transform=ax.transAxes,
     )
-    left.set_yticks(range(n), [short(m) for m in data.model_ids])
-    left.invert_yaxis()
-    for i, value in enumerate(data.likes_per_day):
-        left.text(max(value, 0), i, f" {value:,.1f}", va="center", fontsize=9)
-    left.set_xlim(min(0, *data.likes_per_day) * 1.1, max(1e-9, *data.likes_per_day) * 1.2)
-    left.set_xlabel(f"Likes gained per day, {day(data.previous_at)} to {day(data.latest_at)}")
+
+
+def growth(data: Growth, sample_caption: str) -> Rendered:
+    # Only the panels with something to draw get their rows: no growth is one line of text.
+    rows = max(
+        len(data.model_ids) if grew(data) else 3,
+        len(data.categories) if shifted(data) else 3,
+    )
+    fig = style.new_figure(14, 2.4 + 0.36 * rows)
+    left, right = fig.subplots(1, 2)
+    plotted: dict[str, list[Any]] = {
+        "model_ids": [],
+        "likes_per_day": [],
+        "categories": [],
+        "share_change_points": [],
+    }
+    n = len(data.model_ids)
+    if grew(data):
+        model_bars = left.barh(
+            range(n),
+            data.likes_per_day,
+            color=[style.modality_colour(m) for m in data.model_modalities],
+            edgecolor=style.BAR_EDGE,
+            linewidth=0.4,
+        )
+        left.set_yticks(range(n), [short(m) for m in data.model_ids])
+        left.invert_yaxis()
+        for i, value in enumerate(data.likes_per_day):
+            left.text(max(value, 0), i, f" {value:,.1f}", va="center", fontsize=9)
+        left.set_xlim(min(0, *data.likes_per_day) * 1.1, max(data.likes_per_day) * 1.2)
+        # The window is in the title, once for both panels: long axis labels side by side
+        # would run into each other.
+        left.set_xlabel("Likes gained per day")
+        plotted["model_ids"] = list(data.model_ids)
+        plotted["likes_per_day"] = bar_lengths(model_bars, horizontal=True)
+    else:
+        no_growth_panel(
+            left, f"No growth: none of the {data.compared_models:,} models\ngained any likes."
+        )
     left.set_title(f"Fastest-growing models (top {n} of {data.compared_models:,})", loc="left")
 
     c = len(data.categories)
-    category_bars = right.barh(
-        range(c),
-        data.share_change_points,
-        color=[style.modality_colour(m) for m in data.category_modalities],
-        edgecolor=style.BAR_EDGE,
-        linewidth=0.4,
-    )
-    right.set_yticks(range(c), data.categories)
-    right.invert_yaxis()
-    right.axvline(0, color="#333333", linewidth=0.8)
-    for i, value in enumerate(data.share_change_points):
-        right.text(
-            value,
-            i,
-            f" {value:+.1f} ",
-            va="center",
-            ha="left" if value >= 0 else "right",
-            fontsize=9,
+    if shifted(data):
+        category_bars = right.barh(
+            range(c),
+            data.share_change_points,
+            color=[style.modality_colour(m) for m in data.category_modalities],
+            edgecolor=style.BAR_EDGE,
+            linewidth=0.4,
         )
-    reach = max([abs(v) for v in data.share_change_points] + [0.1]) * 1.35
-    right.set_xlim(-reach, reach)
-    right.set_xlabel(
-        f"Change in share of categorised models (percentage points), "
-        f"{day(data.first_category_at)} to {day(data.last_category_at)}"
-    )
+        right.set_yticks(range(c), data.categories)
+        right.invert_yaxis()
+        right.axvline(0, color="#333333", linewidth=0.8)
+        for i, value in enumerate(data.share_change_points):
+            right.text(
+                value,
+                i,
+                f" {value:+.1f} ",
+                va="center",
+                ha="left" if value >= 0 else "right",
+                fontsize=9,
+            )
+        reach = max(abs(v) for v in data.share_change_points) * 1.35
+        right.set_xlim(-reach, reach)
+        # Few signed ticks: a dozen of them run into each other on a half-width panel.
+        right.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
+        right.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+.1f}" if v else "0"))
+        right.set_xlabel("Change in share of categorised models (points)")
+        plotted["categories"] = list(data.categories)
+        plotted["share_change_points"] = bar_lengths(category_bars, horizontal=True)
+    else:
+        no_growth_panel(right, "No change: every category kept\nits share of the sample.")
     right.set_title("Categories' change in share of the sample", loc="left")
-    # One legend for both panels, outside them: long bars fill every corner of the left one.
-    style.modality_legend(
-        right,
-        data.legend,
-        [*data.model_modalities, *data.category_modalities],
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-    )
-    title = growth_title(data)
+    drawn_modalities = [
+        *(data.model_modalities if grew(data) else []),
+        *(data.category_modalities if shifted(data) else []),
+    ]
+    if drawn_modalities:
+        # One legend for both panels, outside them: long bars fill every corner of the left one.
+        style.modality_legend(
+            right, data.legend, drawn_modalities, loc="upper left", bbox_to_anchor=(1.01, 1)
+        )
     caption = (
-        "Left: models present in both of the two latest snapshots, by likes gained per day "
-        "(marts.latest_model_growth). Right: change in each category's share of the snapshot's "
-        "categorised models between the first and latest snapshot (marts.category_share_change); a "
-        "share shift reflects what is trending, not new releases. "
-        f"{sample_caption}"
+        f"Both panels compare the two latest snapshots, {growth_window(data)}. Left: models "
+        "present in both, by likes gained per day (marts.latest_model_growth). Right: change in "
+        "each category's share of the snapshot's categorised models "
+        "(marts.category_share_change); a share shift reflects what is trending, not new "
+        f"releases. {sample_caption}"
     )
-    plotted = {
-        "model_ids": list(data.model_ids),
-        "likes_per_day": bar_lengths(model_bars, horizontal=True),
-        "categories": list(data.categories),
-        "share_change_points": bar_lengths(category_bars, horizontal=True),
-    }
-    return finish(fig, title, caption, plotted)
+    return finish(fig, growth_title(data), caption, plotted)

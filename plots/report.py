@@ -1,23 +1,34 @@
-"""report.html: the sample and its bias, key findings, the seed's claims checked, every figure.
+"""report.html: the sample and its bias, key findings, the seed's claims checked, every figure
+with the table of rows behind it, then sections of tables alone.
 
-Every number comes from the facts dict (plots.facts); this module only words and escapes it.
-The page is self-contained apart from the figure files beside it, referenced by relative path.
+Every number comes from the facts dict (plots.facts) or a table selected from a reporting mart
+(plots.tables); this module only words, formats and escapes them. The page is one
+self-contained file: figures are inlined as data URIs, the style and the table sorting are
+inline, so it can be mailed or copied anywhere alone. It is a list of `Section`s rendered the
+same way; a new section is one more `Section` in the list `build_html` is given.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+from plots import tables
 from plots.facts import Facts
 from plots.figures import Rendered, strength
 from plots.style import compact, percent
+from plots.tables import Table
 
 SUPPORTED, REFUTED, UNDECIDABLE = "supported", "refuted", "undecidable"
 # A newest full year at least this many times the year before counts as a "sharp increase".
 SHARP_INCREASE_RATIO = 1.5
+# `make docs` serves the dbt docs site here; `python -m plots --docs-url` points elsewhere.
+DEFAULT_DOCS_URL = "http://127.0.0.1:8080/"
+DBT_PROJECT = "hf_trends"
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,20 @@ class FigureEntry:
     question: str
     filename: str
     rendered: Rendered
+    image: str  # data URI of the figure without its title and caption (figures.inline_image)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: prose, figures and tables, and the marts behind them."""
+
+    id: str
+    title: str
+    paragraphs: Sequence[str] = ()
+    html: str = ""  # already escaped markup (the seed findings' table)
+    figures: Sequence[FigureEntry] = ()
+    tables: Sequence[Table] = ()
+    marts: Sequence[str] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -129,18 +154,27 @@ def key_findings(facts: Facts) -> list[str]:
             f"{percent(facts['text_share_peak'])} in {facts['text_share_peak_year']}."
         )
     if has(facts, "growth_model_count"):
-        sentences.append(
-            f"Between {facts['growth_previous_date']} and {facts['growth_latest_date']}, "
-            f"{facts['growth_model_count']:,} models appear in both snapshots; the median gained "
-            f"{facts['growth_median_likes_per_day']:,.1f} likes a day and {top_grower(facts)} "
-            f"the most ({facts['growth_top_likes_per_day']:,.1f} a day)."
-        )
+        sentences.append(growth_sentence(facts))
     elif has(facts, "snapshot_count"):
         sentences.append(
             f"Growth is not measured yet: the warehouse holds {facts['snapshot_count']:,} "
             "snapshot(s) and growth needs 2 or more."
         )
     return sentences
+
+
+def growth_sentence(facts: Facts) -> str:
+    window = (
+        f"Between {facts['growth_previous_date']} and {facts['growth_latest_date']}, "
+        f"{facts['growth_model_count']:,} models appear in both snapshots"
+    )
+    if facts["growth_top_likes_per_day"] <= 0:
+        # A tie of every model at zero is no leader: say there was no growth.
+        return f"{window}; none of them gained likes (no growth)."
+    return (
+        f"{window}; the median gained {facts['growth_median_likes_per_day']:,.1f} likes a day "
+        f"and {top_grower(facts)} the most ({facts['growth_top_likes_per_day']:,.1f} a day)."
+    )
 
 
 def top_grower(facts: Facts) -> str:
@@ -171,17 +205,28 @@ def text_dominates(facts: Facts) -> SeedFinding:
         f"{percent(facts['text_share_likes'])} of likes and "
         f"{percent(facts['text_share_trending'])} of trending score"
     )
-    scope = (
-        " This is the trending sample, not every release on the Hub."
-        if not facts.get("latest_is_full_catalogue")
-        else ""
-    )
-    if not lost:
+    if not facts.get("latest_is_full_catalogue"):
+        # The same argument as for release growth: a trending list is not the Hub's releases,
+        # so neither leading it nor trailing in it decides what dominates releases.
         return SeedFinding(
             claim,
-            SUPPORTED,
-            f"{numbers}: the largest research group on all four measures.{scope}",
+            UNDECIDABLE,
+            f"{numbers} in this sample. {trending_leaders(facts, measures, lost)} But the sample "
+            "is the list of models trending now, not the Hub's releases or its popularity at "
+            "large, so it cannot decide what dominates them. Only a full-catalogue crawl can.",
         )
+    if not lost:
+        return SeedFinding(
+            claim, SUPPORTED, f"{numbers}: the largest research group on all four measures."
+        )
+    return SeedFinding(
+        claim, REFUTED, f"{numbers}. Refuted as stated: {trending_leaders(facts, measures, lost)}"
+    )
+
+
+def trending_leaders(facts: Facts, measures: Sequence[str], lost: list[str]) -> str:
+    if not lost:
+        return "Text is the largest research group on all four measures."
     leaders = join_words(
         [
             f"{facts[f'leading_group_{m}']} leads {MEASURE_NAMES[m]} with "
@@ -191,7 +236,7 @@ def text_dominates(facts: Facts) -> SeedFinding:
     )
     led = [MEASURE_NAMES[m] for m in measures if m not in lost]
     led_text = f"Text leads {join_words(led)}, but " if led else ""
-    return SeedFinding(claim, REFUTED, f"{numbers}. Refuted as stated: {led_text}{leaders}.{scope}")
+    return f"{led_text}{leaders}."
 
 
 def llm_growth(facts: Facts) -> SeedFinding:
@@ -263,47 +308,124 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width:
        margin: 2rem auto; padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }
 h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
 h2 { margin-top: 2.2rem; border-bottom: 1px solid #d9dee3; padding-bottom: 0.3rem; }
-.meta { color: #5f6b7a; font-size: 0.9rem; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 0.5rem; border-bottom: 1px solid #e4e7eb; }
+.meta, .sources { color: #5f6b7a; font-size: 0.9rem; }
+nav ul { columns: 2; font-size: 0.92rem; }
+.table-wrap { overflow-x: auto; margin: 1rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
+th, td { text-align: left; vertical-align: top; padding: 0.4rem 0.5rem;
+         border-bottom: 1px solid #e4e7eb; }
+td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+th button { font: inherit; font-weight: 600; border: 0; background: none; padding: 0;
+            cursor: pointer; color: inherit; text-align: inherit; }
+th[aria-sort="ascending"] button::after { content: " \\25B2"; }
+th[aria-sort="descending"] button::after { content: " \\25BC"; }
+td { overflow-wrap: break-word; }
 .verdict { font-weight: 600; white-space: nowrap; padding: 0.1rem 0.5rem; border-radius: 4px; }
 .supported { background: #d9f2e6; color: #00603d; }
 .refuted { background: #fbe0d6; color: #8a2c00; }
 .undecidable { background: #eceff3; color: #3b4f66; }
-figure { margin: 2rem 0; }
+figure { margin: 1.2rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e4e7eb; }
 figcaption { font-size: 0.92rem; color: #3b4f66; }
-figcaption strong { color: #1f2933; }
-.placeholder { color: #8a2c00; }
+.placeholder, .missing { color: #8a2c00; }
+@media (max-width: 640px) {
+  body { margin: 1rem auto; padding: 0 0.75rem; }
+  h1 { font-size: 1.4rem; }
+  nav ul { columns: 1; }
+  th, td { padding: 0.3rem; }
+  /* Three columns of prose do not fit a phone: each claim becomes a block of its own. */
+  table.stacked thead { display: none; }
+  table.stacked tr { display: block; padding: 0.5rem 0; border-bottom: 1px solid #e4e7eb; }
+  table.stacked td { display: block; border: 0; padding: 0.15rem 0; }
+}
 """
+
+# Sorts a table by the clicked column: numbers by the value in data-value, text alphabetically,
+# empty cells (no value) last either way. Inline, so the page needs no other file.
+SORT_SCRIPT = """
+document.querySelectorAll("table.sortable").forEach((table) => {
+  const headers = Array.from(table.tHead.rows[0].cells);
+  headers.forEach((th, column) => {
+    th.querySelector("button").addEventListener("click", () => {
+      const ascending = th.getAttribute("aria-sort") !== "ascending";
+      headers.forEach((h) => h.removeAttribute("aria-sort"));
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      const numeric = th.dataset.kind !== "text";
+      const body = table.tBodies[0];
+      const rows = Array.from(body.rows);
+      rows.sort((a, b) => {
+        const x = a.cells[column].dataset.value, y = b.cells[column].dataset.value;
+        if (x === "" || y === "") return (x === "") - (y === "");
+        const order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+        return ascending ? order : -order;
+      });
+      rows.forEach((row) => body.appendChild(row));
+    });
+  });
+});
+"""
+
+NUMERIC_KINDS = {tables.INTEGER, tables.SHARE, tables.DECIMAL, tables.FLAG}
 
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def section_sample(facts: Facts) -> str:
-    body = "\n".join(f"<p>{esc(p)}</p>" for p in sample_paragraphs(facts))
-    return f'<section id="sample"><h2>The sample</h2>\n{body}\n</section>'
+def docs_link(docs_url: str, mart: str) -> str:
+    """The mart's page in the dbt docs site (`make docs`, or `make docs-static`'s one file)."""
+    return f"{docs_url}#!/model/model.{DBT_PROJECT}.{mart}"
 
 
-def section_findings(facts: Facts) -> str:
-    items = "\n".join(f"<li>{esc(s)}</li>" for s in key_findings(facts))
-    return f'<section id="key-findings"><h2>Key findings</h2>\n<ul>\n{items}\n</ul>\n</section>'
+def cell(value: Any, kind: str) -> tuple[str, str]:
+    """(what the cell shows, the value it sorts by); an empty sort value sorts last."""
+    if value is None:
+        return ("—" if kind != tables.TEXT else "(none)"), ""
+    if kind == tables.INTEGER:
+        return f"{value:,}", str(value)
+    if kind == tables.SHARE:
+        return percent(value, 1), repr(float(value))
+    if kind == tables.DECIMAL:
+        return f"{value:,.1f}", repr(float(value))
+    if kind == tables.FLAG:
+        return ("yes" if value else ""), ("1" if value else "0")
+    if kind == tables.DATE and isinstance(value, date):
+        return value.isoformat(), value.isoformat()
+    return str(value), str(value).lower()
 
 
-def section_seed(facts: Facts) -> str:
-    rows = "\n".join(
-        f'<tr><td>{esc(f.claim)}</td><td><span class="verdict {esc(f.verdict)}">'
-        f"{esc(f.verdict)}</span></td><td>{esc(f.reasoning)}</td></tr>"
-        for f in seed_findings(facts)
+def number_class(kind: str) -> str:
+    return ' class="number"' if kind in NUMERIC_KINDS else ""
+
+
+def table_html(table: Table) -> str:
+    spec = table.spec
+    if table.missing:
+        return (
+            f'<p class="missing" id="{esc(spec.name)}">'
+            f"{esc(spec.caption)}: {esc(table.missing)}</p>"
+        )
+    head = "".join(
+        f'<th scope="col" data-kind="{esc(c.kind)}"{number_class(c.kind)}>'
+        f'<button type="button">{esc(c.header)}</button></th>'
+        for c in spec.columns
     )
+    rows = []
+    for row in table.rows:
+        cells = []
+        for value, column in zip(row, spec.columns, strict=True):
+            shown, key = cell(value, column.kind)
+            cells.append(
+                f'<td{number_class(column.kind)} data-value="{esc(key)}">{esc(shown)}</td>'
+            )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    body = "\n".join(rows) or f'<tr><td colspan="{len(spec.columns)}">No rows.</td></tr>'
     return (
-        '<section id="seed-findings"><h2>The seed notebook\'s findings, checked</h2>\n'
-        "<p>The notebook this project replaces stated three findings. Each is judged on this "
-        "warehouse's data.</p>\n<table>\n<thead><tr><th>Claim</th><th>Verdict</th>"
-        f"<th>Numbers and reasoning</th></tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n"
-        "</section>"
+        f'<div class="table-wrap"><table class="sortable" id="{esc(spec.name)}">'
+        f"<caption>{esc(spec.caption)} <small>(marts.{esc(spec.mart)}; click a heading to "
+        f"sort)</small></caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>"
+        "</table></div>"
     )
 
 
@@ -314,23 +436,74 @@ def figure_html(entry: FigureEntry) -> str:
         if rendered.placeholder_reason
         else ""
     )
+    # The image carries neither title nor caption: both are here, as text.
     return (
-        f'<figure id="{esc(entry.name)}">\n'
-        f'<img src="{esc(entry.filename)}" alt="{esc(rendered.title)}" loading="eager">\n'
+        f'<figure>\n<img src="{esc(entry.image)}" alt="{esc(rendered.title)}" '
+        f'data-figure="{esc(entry.name)}">\n'
         f"<figcaption><strong>{esc(rendered.title)}</strong> {esc(rendered.caption)}"
         f"</figcaption>\n{note}</figure>"
     )
 
 
-def section_figures(entries: list[FigureEntry]) -> str:
-    blocks = "\n".join(
-        f"<h3>{i}. {esc(e.question)}</h3>\n{figure_html(e)}" for i, e in enumerate(entries, 1)
+def section_html(section: Section, docs_url: str) -> str:
+    parts = [f'<section id="{esc(section.id)}"><h2>{esc(section.title)}</h2>']
+    parts += [f"<p>{esc(p)}</p>" for p in section.paragraphs]
+    if section.html:
+        parts.append(section.html)
+    parts += [figure_html(f) for f in section.figures]
+    parts += [table_html(t) for t in section.tables]
+    if section.marts:
+        links = ", ".join(
+            f'<a href="{esc(docs_link(docs_url, m))}">marts.{esc(m)}</a>' for m in section.marts
+        )
+        parts.append(f'<p class="sources">Data: {links} (dbt docs: columns and lineage).</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def seed_table(facts: Facts) -> str:
+    rows = "\n".join(
+        f'<tr><td>{esc(f.claim)}</td><td><span class="verdict {esc(f.verdict)}">'
+        f"{esc(f.verdict)}</span></td><td>{esc(f.reasoning)}</td></tr>"
+        for f in seed_findings(facts)
     )
-    return f'<section id="figures"><h2>Figures</h2>\n{blocks}\n</section>'
+    return (
+        '<div class="table-wrap"><table class="stacked">\n<thead><tr><th>Claim</th><th>Verdict</th>'
+        f"<th>Numbers and reasoning</th></tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table></div>"
+    )
 
 
-def build_html(facts: Facts, entries: list[FigureEntry], database: str) -> str:
+def findings_list(facts: Facts) -> str:
+    items = "\n".join(f"<li>{esc(s)}</li>" for s in key_findings(facts))
+    return f"<ul>\n{items}\n</ul>"
+
+
+def opening_sections(facts: Facts) -> list[Section]:
+    """The prose before the figures: the sample, the key findings, the seed's claims."""
+    return [
+        Section("sample", "The sample", sample_paragraphs(facts)),
+        Section("key-findings", "Key findings", html=findings_list(facts)),
+        Section(
+            "seed-findings",
+            "The seed notebook's findings, checked",
+            [
+                "The notebook this project replaces stated three findings. Each is judged on "
+                "this warehouse's data."
+            ],
+            html=seed_table(facts),
+        ),
+    ]
+
+
+def build_html(
+    facts: Facts,
+    sections: Sequence[Section],
+    database: str,
+    docs_url: str = DEFAULT_DOCS_URL,
+) -> str:
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    everything = [*opening_sections(facts), *sections]
+    contents = "\n".join(f'<li><a href="#{esc(s.id)}">{esc(s.title)}</a></li>' for s in everything)
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -344,11 +517,11 @@ def build_html(facts: Facts, entries: list[FigureEntry], database: str) -> str:
             "<body>",
             "<h1>AI model trends on the Hugging Face Hub</h1>",
             f'<p class="meta">Generated {esc(generated)} by hf-trends from '
-            f"{esc(Path(database).name)} (marts only).</p>",
-            section_sample(facts),
-            section_findings(facts),
-            section_seed(facts),
-            section_figures(entries),
+            f"{esc(Path(database).name)} (marts only). Every table and column is described in "
+            f'the <a href="{esc(docs_url)}">dbt docs site</a> (<code>make docs</code>).</p>',
+            f'<nav aria-label="Contents"><ul>\n{contents}\n</ul></nav>',
+            *(section_html(s, docs_url) for s in everything),
+            f"<script>{SORT_SCRIPT}</script>",
             "</body>",
             "</html>",
             "",
@@ -356,5 +529,11 @@ def build_html(facts: Facts, entries: list[FigureEntry], database: str) -> str:
     )
 
 
-def write_report(path: Path, facts: Facts, entries: list[FigureEntry], database: str) -> None:
-    path.write_text(build_html(facts, entries, database), encoding="utf-8")
+def write_report(
+    path: Path,
+    facts: Facts,
+    sections: Sequence[Section],
+    database: str,
+    docs_url: str = DEFAULT_DOCS_URL,
+) -> None:
+    path.write_text(build_html(facts, sections, database, docs_url), encoding="utf-8")

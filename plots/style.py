@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 if TYPE_CHECKING:
     from plots.data import Legend
@@ -83,15 +84,21 @@ def modality_colour(modality: str | None) -> str:
 
 
 def modality_legend(
-    ax: Axes, legend: Legend, modalities: Iterable[str | None], **kwargs: object
+    ax: Axes,
+    legend: Legend,
+    modalities: Iterable[str | None],
+    extra: Sequence[Patch] = (),
+    **kwargs: object,
 ) -> None:
-    """A legend of just the modalities present, labelled and ordered as the legend mart says."""
+    """A legend of just the modalities present, labelled and ordered as the legend mart says,
+    then any `extra` keys (a hatched partial month)."""
     handles = [
         Patch(
             facecolor=modality_colour(m), edgecolor=BAR_EDGE, linewidth=0.5, label=legend.label(m)
         )
         for m in legend.sort(modalities)
     ]
+    handles += extra
     options: dict[str, object] = {"title": "Modality", "frameon": False}
     options.update(kwargs)
     ax.legend(handles=handles, **options)
@@ -109,14 +116,14 @@ def wrap(text: str, fig: Figure, font_size: float) -> str:
     return "\n".join(textwrap.fill(p, chars) for p in text.split("\n"))
 
 
-def set_title(fig: Figure, title: str) -> None:
+def set_title(fig: Figure, title: str) -> Text:
     size = matplotlib.rcParams["figure.titlesize"]
-    fig.suptitle(wrap(title, fig, size * 1.05), x=0.01, ha="left", fontsize=size)
+    return fig.suptitle(wrap(title, fig, size * 1.05), x=0.01, ha="left", fontsize=size)
 
 
-def add_caption(fig: Figure, caption: str) -> None:
+def add_caption(fig: Figure, caption: str) -> Text:
     """The caption sits under the axes; savefig(bbox_inches="tight") grows the canvas to fit."""
-    fig.text(
+    return fig.text(
         0.01,
         -0.01,
         wrap(caption, fig, CAPTION_FONT_SIZE),
@@ -127,8 +134,9 @@ def add_caption(fig: Figure, caption: str) -> None:
     )
 
 
-def empty_canvas(title: str, reason: str, caption: str) -> Figure:
-    """A figure that says why it has nothing to show, instead of an empty or missing file."""
+def empty_canvas(title: str, reason: str, caption: str) -> tuple[Figure, list[Text]]:
+    """A figure that says why it has nothing to show, instead of an empty or missing file; with
+    its title and caption texts (see plots.figures.Rendered.chrome)."""
     fig = new_figure(9, 4.5)
     ax = fig.add_subplot()
     ax.set_axis_off()
@@ -143,9 +151,7 @@ def empty_canvas(title: str, reason: str, caption: str) -> Figure:
         bbox={"boxstyle": "round,pad=1", "facecolor": "#FFF4E0", "edgecolor": "#E69F00"},
         transform=ax.transAxes,
     )
-    set_title(fig, title)
-    add_caption(fig, caption)
-    return fig
+    return fig, [set_title(fig, title), add_caption(fig, caption)]
 
 
 def compact(value: float) -> str:

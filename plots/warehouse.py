@@ -9,7 +9,13 @@ from pathlib import Path
 
 import duckdb
 
-from hf_common.cli import EXIT_FAILED, EXIT_LOCKED, is_lock_error, locked_message
+from hf_common.cli import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    is_lock_error,
+    locked_message,
+    missing_warehouse_message,
+)
 from plots.data import has_marts
 
 
@@ -22,7 +28,7 @@ class WarehouseError(Exception):
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     # Checked first: connect() would otherwise create an empty database at a mistyped path.
     if not path.is_file():
-        raise WarehouseError(f"no warehouse at {path}: run make build first")
+        raise WarehouseError(missing_warehouse_message(path))
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:

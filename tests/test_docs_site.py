@@ -131,3 +131,28 @@ def test_static_site_renders_the_models_mart(
     colours = len({tuple(p) for p in pixels[:: max(1, len(pixels) // 20000)].tolist()})
     assert colours > 20, f"screenshot has only {colours} colours"
     shutil.copy(shot, docs_target / "models.png")  # kept beside the site for a human look
+
+
+def dbt_ls(database: Path, work: Path, selector: str) -> list[str]:
+    result = run(
+        [
+            BIN / "dbt", "ls", "--quiet", "--resource-type", "model", "--select", selector,
+            "--project-dir", ".", "--profiles-dir", ".",
+            "--target-path", work / "target", "--log-path", work / "logs",
+        ],
+        database=database,
+        env={"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+    )  # fmt: skip
+    return result.stdout.split()
+
+
+def test_readme_says_how_to_select_the_models_mart(fixture_warehouse: Path, tmp_path: Path) -> None:
+    """The README's selectors do what it says: the mart alone, or the whole models/ folder."""
+    readme = (REPO / "README.md").read_text()
+    assert "--select marts.models" in readme and "--select path:models " in readme
+    assert dbt_ls(fixture_warehouse, tmp_path, "marts.models") == ["hf_trends.marts.models"]
+    assert dbt_ls(fixture_warehouse, tmp_path, "path:models/marts/models.sql") == [
+        "hf_trends.marts.models"
+    ]
+    everything = dbt_ls(fixture_warehouse, tmp_path, "path:models")
+    assert len(everything) == len(list((REPO / "models").rglob("*.sql")))

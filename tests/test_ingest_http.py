@@ -290,3 +290,22 @@ def test_progress_is_a_bar_on_a_terminal_with_log_lines_above_it(
     # The retry warning and the summary each get a line of their own, not the bar's.
     assert any(line.startswith("WARNING page 3 got HTTP 503") for line in lines)
     assert SUMMARY.search(lines[-1] if lines[-1].strip() else lines[-2])
+
+
+def test_offline_says_how_to_build_from_the_recording(tmp_path: Path) -> None:
+    """No network: the one line names the offline path as well as --from-file."""
+    # .invalid never resolves (RFC 6761), with or without a network; no proxy may step in.
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    env["HF_TRENDS_DB"] = str(tmp_path / "hf_trends.duckdb")
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest", "--endpoint", "http://hf-trends-offline.invalid"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 4, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert "does not resolve" in line and "--from-file" in line
+    assert "make fixture build plots" in line

@@ -84,6 +84,23 @@ def test_make_help_describes_every_target() -> None:
     assert phony <= listed, f"targets without a `## description`: {sorted(phony - listed)}"
 
 
+def test_make_help_prints_values_in_one_column() -> None:
+    env_free = {"PATH": "/usr/bin:/bin", "HF_TRENDS_DB": "/data/elsewhere.duckdb"}
+    help_text = subprocess.run(
+        ["make", "--no-print-directory", "help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env_free,
+    ).stdout
+    assert "$(" not in help_text, "a variable is printed unexpanded"
+    assert "/data/elsewhere.duckdb" in help_text and "plots/out" in help_text
+    lines = help_text.splitlines()
+    starts = {re.match(r"  make \S+ +", line).end() for line in lines}  # type: ignore[union-attr]
+    assert len(starts) == 1, "the descriptions do not start in one column"
+
+
 def model_specs(folder: str) -> dict[str, dict]:
     specs = {}
     for path in (REPO / "models" / folder).rglob("_*__models.yml"):

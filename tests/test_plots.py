@@ -9,7 +9,11 @@ in models/marts/reporting/_reporting__models.yml) and against the seed's pandas 
 
 from __future__ import annotations
 
+import base64
 import csv
+import html
+import io
+import itertools
 import json
 import re
 import shutil
@@ -25,9 +29,12 @@ import duckdb
 import pytest
 import yaml
 from matplotlib import image as mpimg
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from plots import cli, data, export, figures
-from plots.catalog import FIGURES, render
+from hf_common.cli import missing_warehouse_message
+from plots import cli, data, export, figures, tables
+from plots import report as html_report
+from plots.catalog import FIGURES, TABLE_SECTIONS, render
 from plots.facts import compute_facts, report_marts
 from plots.style import percent
 from tests.conftest import REPO, dbt_build, ingest, run
@@ -162,7 +169,9 @@ def test_missing_warehouse_is_one_clear_line(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode != 0
-    assert "run make build first" in result.stderr
+    # The same words as make shell's (tests/test_shell.py): the offline path included.
+    assert missing_warehouse_message(tmp_path / "absent.duckdb") in result.stderr
+    assert "make fixture build plots" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
@@ -371,6 +380,100 @@ def test_growth_equals_the_marts(con: duckdb.DuckDBPyConnection, caption: str) -
     assert plotted["share_change_points"] == pytest.approx([r[1] for r in shifts])
     ((ties, rate),) = sql(con, "select top_tie_count, top_likes_per_day from marts.growth_summary")
     assert f"{ties:,} models tie" in rendered.title and f"{rate:,.1f} likes a day" in rendered.title
+
+
+def test_growth_panels_compare_the_same_two_snapshots(con: duckdb.DuckDBPyConnection) -> None:
+    models = sql(con, "select previous_snapshot_at, snapshot_at from marts.growth_summary")
+    categories = sql(
+        con,
+        "select distinct previous_snapshot_at, latest_snapshot_at from marts.category_share_change",
+    )
+    assert models == categories
+
+
+def test_growth_axis_labels_do_not_overlap(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    fig = drawn("growth", con, caption).fig
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    left, right = fig.axes[:2]
+    left_box = left.xaxis.label.get_window_extent(renderer)
+    right_box = right.xaxis.label.get_window_extent(renderer)
+    assert left_box.x1 < right_box.x0, "the two x-axis labels run into each other"
+    # Tick labels of one axis must not overlap each other either.
+    ticks = [t.get_window_extent(renderer) for t in right.get_xticklabels() if t.get_text()]
+    assert all(a.x1 < b.x0 for a, b in itertools.pairwise(ticks)), "tick labels overlap"
+
+
+def flat_growth(compared: int = 991) -> data.Growth:
+    """Two snapshots in which no model gained a like and no category moved."""
+    from datetime import datetime
+
+    return data.Growth(
+        previous_at=datetime(2025, 12, 1, 21),
+        latest_at=datetime(2025, 12, 8, 21),
+        days_between=7.0,
+        model_ids=[f"org/model-{i}" for i in range(15)],
+        model_modalities=["nlp"] * 15,
+        likes_per_day=[0.0] * 15,
+        likes_change=[0] * 15,
+        compared_models=compared,
+        top_tie_count=compared,
+        categories=["text-generation", "text-to-image"],
+        category_modalities=["nlp", "cv"],
+        share_change_points=[0.0, 0.0],
+        legend=data.Legend({"nlp": "Natural language", "cv": "Computer vision"}),
+    )
+
+
+def test_no_growth_is_said_not_drawn_as_zero_bars() -> None:
+    rendered = figures.growth(flat_growth(), "Sample: test.")
+    assert rendered.title.startswith("No growth: none of the 991 models gained likes")
+    assert "tie" not in rendered.title
+    # No zero-length bars: the panels say it in words.
+    assert rendered.plotted["model_ids"] == [] and rendered.plotted["categories"] == []
+    assert all(not ax.patches or not ax.axison for ax in rendered.fig.axes[:2])
+    words = [t.get_text() for ax in rendered.fig.axes[:2] for t in ax.texts]
+    assert any("No growth" in w for w in words) and any("No change" in w for w in words)
+
+
+def test_report_says_no_growth_instead_of_a_tie_at_zero() -> None:
+    facts = {
+        "growth_previous_date": "2025-12-01",
+        "growth_latest_date": "2025-12-08",
+        "growth_model_count": 991,
+        "growth_median_likes_per_day": 0.0,
+        "growth_top_model": "org/model-0",
+        "growth_top_likes_per_day": 0.0,
+        "growth_top_tie_count": 991,
+    }
+    sentence = html_report.growth_sentence(facts)
+    assert "no growth" in sentence and "tied" not in sentence and "0.0 a day" not in sentence
+    grown = html_report.growth_sentence(
+        {**facts, "growth_top_likes_per_day": 2.5, "growth_top_tie_count": 1}
+    )
+    assert "org/model-0 the most (2.5 a day)" in grown
+
+
+def test_partial_month_is_marked(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    rendered = drawn("releases_by_month", con, caption)
+    ((month, until),) = sql(
+        con, "select release_month, observed_until from marts.release_months where is_partial_month"
+    )
+    assert rendered.plotted["partial_month"] == [month.isoformat()]
+    ax = rendered.fig.axes[0]
+    index = rendered.plotted["months"].index(month.isoformat())
+    assert all(c.patches[index].get_hatch() for c in ax.containers), "partial month not hatched"
+    assert all(not c.patches[index - 1].get_hatch() for c in ax.containers)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert any(f"to {until.day} " in label for label in labels), labels
+    assert "partial month" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_equal_share_is_a_straight_line(con: duckdb.DuckDBPyConnection, caption: str) -> None:
+    right = drawn("download_concentration", con, caption).fig.axes[1]
+    (equal,) = [line for line in right.get_lines() if "equal" in line.get_label()]
+    assert right.get_xscale() == "linear" and right.get_yscale() == "linear"
+    assert list(equal.get_xdata()) == [0, 1] and list(equal.get_ydata()) == [0, 1]
 
 
 def test_plots_compute_nothing() -> None:
@@ -585,13 +688,50 @@ def test_report_judges_the_seeds_three_findings(report: tuple[str, ReportParser]
     assert set(parsed.verdicts) <= {"supported", "refuted", "undecidable"}
     # A trending sample cannot show release growth.
     assert parsed.verdicts[2] == "undecidable"
+    # Nor, by the same argument, what dominates releases.
+    assert parsed.verdicts[0] == "undecidable"
 
 
-def test_report_images_exist_beside_it(built: Built, report: tuple[str, ReportParser]) -> None:
+def test_report_inlines_every_figure_without_its_title(
+    built: Built, report: tuple[str, ReportParser]
+) -> None:
     _, parsed = report
-    assert parsed.images == [f"{spec.name}.png" for spec in FIGURES]
-    for src in parsed.images:
-        assert (built.out / src).is_file()
+    assert len(parsed.images) == len(FIGURES)
+    for src, spec in zip(parsed.images, FIGURES, strict=True):
+        assert src.startswith("data:image/png;base64,"), src[:40]
+        inline = mpimg.imread(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
+        on_disk = mpimg.imread(built.out / f"{spec.name}.png")
+        # The file keeps its drawn title and caption; the report prints them as text instead,
+        # so its image is the same chart with less above and below it.
+        assert inline.shape[0] < on_disk.shape[0], spec.name
+
+
+def test_report_has_a_section_per_figure_linked_to_its_marts(
+    report: tuple[str, ReportParser],
+) -> None:
+    text, _ = report
+    for spec in FIGURES:
+        assert f'<section id="{spec.name}">' in text
+        section = text.split(f'<section id="{spec.name}">', 1)[1].split("</section>", 1)[0]
+        for mart in spec.section_marts:
+            assert f'href="{html_report.docs_link(html_report.DEFAULT_DOCS_URL, mart)}"' in section
+        for table in spec.tables:
+            assert f'id="{table.name}"' in section
+
+
+def test_report_tables_equal_their_marts(
+    con: duckdb.DuckDBPyConnection, report: tuple[str, ReportParser]
+) -> None:
+    text, _ = report
+    specs = [t for s in FIGURES for t in s.tables] + [t for s in TABLE_SECTIONS for t in s.tables]
+    for spec in specs:
+        rows = sql(con, spec.sql)
+        assert rows, f"{spec.name}: marts.{spec.mart} gave no rows"
+        table = text.split(f'id="{spec.name}"', 1)[1].split("</table>", 1)[0]
+        assert table.count("<tr>") == len(rows) + 1, spec.name  # + the heading row
+        first = [html_report.cell(v, c.kind)[0] for v, c in zip(rows[0], spec.columns, strict=True)]
+        for shown in first:
+            assert f">{html.escape(shown)}</td>" in table, (spec.name, shown)
 
 
 def test_release_growth_is_judged_on_the_marts_ratio() -> None:
@@ -615,11 +755,32 @@ def test_release_growth_is_judged_on_the_marts_ratio() -> None:
 
 
 def test_report_escapes_text() -> None:
-    from plots.report import FigureEntry, build_html
+    from plots.report import FigureEntry, Section, build_html
 
     rendered = figures.Rendered(figures.Figure(), "<script>alert(1)</script>", "a & b", {})
-    page = build_html({}, [FigureEntry("x", "Q <b>", "x.png", rendered)], "db")
+    entry = FigureEntry("x", "Q <b>", "x.png", rendered, "data:image/png;base64,")
+    spec = tables.TableSpec("t", "T", "m", "", (tables.Column("<i>"),))
+    table = tables.Table(spec, [("<img src=x onerror=alert(1)>",)])
+    page = build_html({}, [Section("x", "Q <b>", figures=[entry], tables=[table])], "db")
     assert "<script>alert" not in page and "&lt;script&gt;" in page and "a &amp; b" in page
+    assert "<img src=x" not in page and "<i>" not in page
+
+
+def test_text_dominance_is_undecidable_on_a_trending_sample() -> None:
+    facts = {
+        "text_share_models": 0.46,
+        "text_share_downloads": 0.68,
+        "text_share_likes": 0.48,
+        "text_share_trending": 0.32,
+        **{f"leading_group_{m}": "Text" for m in ("models", "downloads", "likes")},
+        "leading_group_trending": "Vision",
+        **{f"leading_group_{m}_share": 0.5 for m in ("models", "downloads", "likes", "trending")},
+    }
+    assert html_report.text_dominates(facts).verdict == html_report.UNDECIDABLE
+    full = {**facts, "latest_is_full_catalogue": True}
+    assert html_report.text_dominates(full).verdict == html_report.REFUTED
+    led = {**full, "leading_group_trending": "Text"}
+    assert html_report.text_dominates(led).verdict == html_report.SUPPORTED
 
 
 # --------------------------------------------------------------------------- thin warehouses
@@ -725,7 +886,8 @@ def test_a_figure_that_cannot_be_saved_is_left_out_and_the_rest_written(
     real_savefig = figures.Figure.savefig
 
     def disk_full(fig: figures.Figure, fname: Any, *args: Any, **kwargs: Any) -> None:
-        if Path(fname).name == "download_concentration.png":
+        # The report's inline copy is saved to a buffer, not a path.
+        if isinstance(fname, str | Path) and Path(fname).name == "download_concentration.png":
             Path(fname).write_bytes(b"\x89PNG half")
             raise OSError(28, "No space left on device")
         real_savefig(fig, fname, *args, **kwargs)
@@ -743,9 +905,10 @@ def test_a_figure_that_cannot_be_saved_is_left_out_and_the_rest_written(
     assert "left out of the report: growth, download_concentration" in errors[2]
     assert not (tmp_path / "download_concentration.png").exists()
     page = (tmp_path / "report.html").read_text()
-    assert "download_concentration.png" not in page and "growth.png" not in page
+    assert 'data-figure="download_concentration"' not in page
+    assert 'data-figure="growth"' not in page
     assert_not_blank(tmp_path / "modality_share_by_year.png")
-    assert "modality_share_by_year.png" in page
+    assert 'data-figure="modality_share_by_year"' in page
 
 
 @pytest.fixture(scope="session")
@@ -786,12 +949,59 @@ def test_hub_text_is_never_read_as_mathtext(hostile_label_warehouse: Path, tmp_p
 # --------------------------------------------------------------------------- export and exposures
 
 
+def test_export_writes_one_parquet_per_mart(
+    warehouse: Path, con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    out = tmp_path / "nested" / "export"
+    out.mkdir(parents=True)
+    (out / "a_mart_since_removed.parquet").write_bytes(b"stale")
+    run([sys.executable, "-m", "plots.export", "--out", out], database=warehouse)
+    marts = [
+        r[0]
+        for r in sql(
+            con,
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' and table_type = 'BASE TABLE'",
+        )
+    ]
+    assert {"models", "category_popularity", "model_snapshots", "top_models"} <= set(marts)
+    assert sorted(p.name for p in out.glob("*.parquet")) == sorted(f"{m}.parquet" for m in marts)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{m}.parquet" for m in marts] + ["cleaned_model_data.csv"]
+    ), "no partial or stale file is left"
+    for mart in marts:
+        rows = scalar(con, f"select count(*) from read_parquet('{out / mart}.parquet')")
+        assert rows == scalar(con, f"select count(*) from marts.{mart}"), mart
+    # Types survive: Parquet keeps what a CSV would flatten to text.
+    types = dict(
+        sql(con, f"select column_name, column_type from (describe '{out}/models.parquet')")
+    )
+    assert types["languages"] == "VARCHAR[]" and types["created_at"] == "TIMESTAMP"
+
+
+def test_make_plots_ends_with_the_exports() -> None:
+    """The offline path (make fixture build plots) leaves what make run leaves."""
+    dry = [
+        subprocess.run(
+            ["make", "--no-print-directory", "-n", *targets],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for targets in (["run"], ["fixture", "build", "plots"], ["export"])
+    ]
+    run_export = [line for line in dry[0].splitlines() if "plots.export" in line]
+    offline_export = [line for line in dry[1].splitlines() if "plots.export" in line]
+    assert run_export == offline_export == dry[2].strip().splitlines()[-1:]
+
+
 def test_export_writes_every_model(
     warehouse: Path, con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    out = tmp_path / "nested" / "cleaned_model_data.csv"
+    out = tmp_path / "export"
     run([sys.executable, "-m", "plots.export", "--out", out], database=warehouse)
-    with out.open(newline="", encoding="utf-8") as f:
+    with (out / "cleaned_model_data.csv").open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == scalar(con, "select count(*) from marts.models")
     assert list(rows[0])[:7] == [
@@ -833,7 +1043,7 @@ def test_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> Non
             + [hostile[k] for k in ("license", "base_model", "arxiv_ids", "languages")],
         )
         out = tmp_path / "models.csv"
-        assert export.export(con, out) == 1
+        assert export.export_csv(con, out) == 1
     with out.open(newline="", encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
     for column, value in hostile.items():
@@ -853,8 +1063,14 @@ def test_exposures_cover_every_figure_and_the_report() -> None:
         return {re.sub(r"ref\('(.+)'\)", r"\1", d) for d in exposures[name]["depends_on"]}
 
     for figure in FIGURES:
-        assert refs(figure.name) == set(figure.marts), figure.name
-    assert refs("report") == report_marts()
+        assert refs(figure.name) == set(figure.section_marts), figure.name
+        # The figure's section in report.html (tests above check the id is there).
+        assert exposures[figure.name]["url"] == f"report.html#{figure.name}"
+    table_marts = {mart for section in TABLE_SECTIONS for mart in section.marts}
+    assert refs("report") == report_marts() | table_marts
+    assert exposures["report"]["url"] == "report.html"
+    owners = [exposure["owner"] for exposure in exposures.values()]
+    assert all(owner == owners[0] for owner in owners), "one owner for every exposure"
+    assert "example.com" not in str(owners[0]) and owners[0].get("name")
     for exposure in exposures.values():
-        assert exposure["owner"] == {"name": "hf-trends", "email": "hf-trends@example.com"}
         assert exposure["type"] in {"analysis", "dashboard"}

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from hf_common.cli import missing_warehouse_message
 from tests.conftest import BIN, FIXTURE_SNAPSHOT_AT, REPO, dbt_build, ingest
 
 DUCKDB_CLI = BIN / "duckdb"
@@ -123,8 +124,63 @@ def test_make_shell_refuses_a_missing_warehouse(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.duckdb"
     result = run([*MAKE, "shell"], env=make_env(missing), stdin="select 1;\n")
     assert result.returncode != 0
-    assert "run make run (or make fixture build) first" in result.stderr
+    # The same line python -m plots prints (tests/test_plots.py), offline path included.
+    assert missing_warehouse_message(missing) in result.stderr
+    plots = run([sys.executable, "-m", "plots", "--out", str(tmp_path)], env=make_env(missing))
+    assert missing_warehouse_message(missing) in plots.stderr
     assert not missing.exists(), "the shell must not leave an empty warehouse behind"
+
+
+def test_model_history_takes_the_model_from_a_variable(warehouse: Path) -> None:
+    analysis = (REPO / "analyses" / "model_history.sql").read_text()
+    (chosen,) = shell_json(
+        warehouse, "select model_id from marts.models order by downloads limit 1 offset 7;"
+    )
+    picked = shell_json(warehouse, f"set variable model_id = '{chosen['model_id']}';\n{analysis}")
+    assert picked and {row["model_id"] for row in picked} == {chosen["model_id"]}
+    default = shell_json(warehouse, analysis)
+    assert default and {row["model_id"] for row in default} != {chosen["model_id"]}
+
+
+def test_column_comments_are_one_line(warehouse: Path) -> None:
+    """The shell prints a newline inside a comment as a literal \\n."""
+    wrapped = shell_json(
+        warehouse,
+        r"""
+        select schema_name, table_name, column_name from duckdb_columns()
+        where comment like '%' || chr(10) || '%' or comment like '%\n%'
+        union all
+        select schema_name, table_name, null from duckdb_tables()
+        where comment like '%' || chr(10) || '%';
+        """,
+    )
+    assert wrapped == []
+
+
+def readme_python() -> str:
+    readme = (REPO / "README.md").read_text()
+    habits = readme.split("## Using the results", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.*?)```", habits, flags=re.S)
+    return code
+
+
+def test_readme_python_opens_the_warehouse_read_only(warehouse: Path, tmp_path: Path) -> None:
+    # The snippet as printed, run from a checkout whose warehouse is the test's.
+    (tmp_path / "warehouse").mkdir()
+    (tmp_path / "warehouse" / "hf_trends.duckdb").symlink_to(warehouse)
+    line = "    frame = top.df()  # a pandas DataFrame\n"
+    code = readme_python()
+    assert line in code
+    # Then, inside the snippet's with block, try to write through its connection.
+    code = code.replace(
+        line, line + "    assert len(frame) == 5\n    con.execute('create table t (x int)')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0, "the warehouse opened for writing"
+    assert "read-only" in result.stderr.lower(), result.stderr[-500:]
+    assert "[(" in result.stdout, "the query printed no rows"
 
 
 def test_dbt_descriptions_are_comments_in_the_warehouse(warehouse: Path) -> None:

@@ -12,12 +12,22 @@ categories as (
 
 ),
 
+-- The two latest snapshots, the window latest_model_growth compares too, so figure 10's panels
+-- cover the same days.
+latest_two as (
+
+    select distinct snapshot_at from category_trends
+    order by snapshot_at desc
+    limit 2
+
+),
+
 bounds as (
 
     select
-        min(snapshot_at) as first_snapshot_at,
-        max(snapshot_at) as last_snapshot_at,
-    from category_trends
+        min(snapshot_at) as previous_snapshot_at,
+        max(snapshot_at) as latest_snapshot_at,
+    from latest_two
 
 ),
 
@@ -28,15 +38,16 @@ paired as (
         category_trends.category,
         coalesce(
             sum(category_trends.share_of_models)
-                filter (where category_trends.snapshot_at = bounds.first_snapshot_at),
+                filter (where category_trends.snapshot_at = bounds.previous_snapshot_at),
             0
-        ) as first_share_of_models,
+        ) as previous_share_of_models,
         coalesce(
             sum(category_trends.share_of_models)
-                filter (where category_trends.snapshot_at = bounds.last_snapshot_at),
+                filter (where category_trends.snapshot_at = bounds.latest_snapshot_at),
             0
-        ) as last_share_of_models,
+        ) as latest_share_of_models,
     from category_trends
+    inner join latest_two on category_trends.snapshot_at = latest_two.snapshot_at
     cross join bounds
     group by category_trends.category
 
@@ -48,15 +59,15 @@ final as (
     select
         paired.category,
         categories.modality,
-        bounds.first_snapshot_at,
-        bounds.last_snapshot_at,
-        paired.first_share_of_models::double as first_share_of_models,
-        paired.last_share_of_models::double as last_share_of_models,
-        ((paired.last_share_of_models - paired.first_share_of_models) * 100)::double
+        bounds.previous_snapshot_at,
+        bounds.latest_snapshot_at,
+        paired.previous_share_of_models::double as previous_share_of_models,
+        paired.latest_share_of_models::double as latest_share_of_models,
+        ((paired.latest_share_of_models - paired.previous_share_of_models) * 100)::double
             as share_change_points,
         row_number() over (
             order by
-                abs(paired.last_share_of_models - paired.first_share_of_models) desc,
+                abs(paired.latest_share_of_models - paired.previous_share_of_models) desc,
                 paired.category asc
         ) as change_rank,
     from paired

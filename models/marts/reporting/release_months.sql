@@ -6,6 +6,12 @@ release_trends as (
 
 ),
 
+snapshots as (
+
+    select * from {{ ref('snapshots') }}
+
+),
+
 -- Over the few hundred month-and-modality rows, not the models again.
 per_month as (
 
@@ -17,15 +23,37 @@ per_month as (
 
 ),
 
--- month_rank 1 is the month with the most releases; a tie goes to the earlier month.
+-- No model can be seen before the newest snapshot was taken, so that snapshot's month is only
+-- observed up to its capture day: a partial month, drawn and read as one.
+observed as (
+
+    select max(snapshot_at)::date as observed_until from snapshots
+
+),
+
 final as (
 
     select
-        release_month,
-        model_count,
-        (model_count / sum(model_count) over ())::double as share_of_dated_models,
-        row_number() over (order by model_count desc, release_month asc) as month_rank,
+        per_month.release_month,
+        per_month.model_count,
+        (per_month.model_count / sum(per_month.model_count) over ())::double
+            as share_of_dated_models,
+        -- month_rank 1 is the month with the most releases; a tie goes to the earlier month.
+        row_number() over (
+            order by per_month.model_count desc, per_month.release_month asc
+        ) as month_rank,
+        coalesce(
+            per_month.release_month = date_trunc('month', observed.observed_until)::date
+            and observed.observed_until < last_day(observed.observed_until),
+            false
+        ) as is_partial_month,
+        case
+            when per_month.release_month = date_trunc('month', observed.observed_until)::date
+                then observed.observed_until
+            else last_day(per_month.release_month)
+        end as observed_until,
     from per_month
+    cross join observed
 
 )
 

@@ -1,0 +1,136 @@
+-- Each model's family: walk down from every root along single-parent edges. A model with one
+-- base belongs to its base's family one level deeper; a model with no base (or only itself) is a
+-- root, and so is a merge (two or more bases): which parent's family it joins would be a guess, so
+-- it starts its own, and its bases count it among their descendants instead
+-- (int_lineage_ancestors). A base the warehouse never observed is a root too: its own base is
+-- unknown. Each model has at most one parent here, so every model is reached at most once and the
+-- walk is a forest, never a path explosion. Models on a cycle (A -> B -> A) have no root and are
+-- never reached; lineage_max_depth bounds the walk anyway.
+{{ config(materialized='table') }}
+
+with recursive
+
+models as (
+
+    select model_id from {{ ref('models') }}
+
+),
+
+lineage as (
+
+    select model_id, base_model_id, is_base_model_observed from {{ ref('model_lineage') }}
+    where not is_self_reference
+
+),
+
+derivations as (
+
+    select model_id, base_model_count from {{ ref('int_model_derivations') }}
+
+),
+
+single_parent_edges as (
+
+    select
+        lineage.model_id,
+        lineage.base_model_id,
+    from lineage
+    inner join derivations on lineage.model_id = derivations.model_id
+    where derivations.base_model_count = 1
+
+),
+
+observed_roots as (
+
+    select
+        models.model_id,
+        true as is_observed,
+    from models
+    left join derivations on models.model_id = derivations.model_id
+    where coalesce(derivations.base_model_count, 0) <> 1
+
+),
+
+unobserved_roots as (
+
+    select distinct
+        base_model_id as model_id,
+        false as is_observed,
+    from lineage
+    where not is_base_model_observed
+
+),
+
+roots as (
+
+    select * from observed_roots
+    union all
+    select * from unobserved_roots
+
+),
+
+-- Most roots have no derivative: they are rows of their own and stay out of the recursion, whose
+-- working set is then only the roots with children and the models below them.
+parents as (
+
+    select distinct base_model_id as model_id from single_parent_edges
+
+),
+
+lone_roots as (
+
+    select
+        roots.model_id,
+        roots.model_id as root_model_id,
+        roots.is_observed as is_root_observed,
+        0 as depth,  -- noqa: RF04
+        [roots.model_id] as lineage_path,
+    from roots
+    anti join parents on roots.model_id = parents.model_id
+
+),
+
+-- The walk from roots with children; `with recursive` above makes this CTE recursive.
+walk as (
+
+    select
+        roots.model_id,
+        roots.model_id as root_model_id,
+        roots.is_observed as is_root_observed,
+        -- `depth` is a keyword to sqlfluff, but the column's name in model_families.
+        0 as depth,  -- noqa: RF04
+        [roots.model_id] as lineage_path,
+    from roots
+    semi join parents on roots.model_id = parents.model_id
+
+    union all
+
+    select
+        single_parent_edges.model_id,
+        walk.root_model_id,
+        walk.is_root_observed,
+        walk.depth + 1 as depth,  -- noqa: RF04
+        list_append(walk.lineage_path, single_parent_edges.model_id) as lineage_path,
+    from walk
+    inner join single_parent_edges on walk.model_id = single_parent_edges.base_model_id
+    where walk.depth < {{ var('lineage_max_depth') }}
+
+),
+
+reached as (
+
+    select * from lone_roots
+    union all
+    select * from walk
+
+),
+
+-- Unobserved roots only name families; the rows are the observed models.
+final as (
+
+    select * from reached
+    where depth > 0 or is_root_observed
+
+)
+
+select * from final

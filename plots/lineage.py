@@ -1,0 +1,587 @@
+"""Who builds on whom (issue 16): four figures, their facts, and the report's section.
+
+Kept apart from figures.py, facts.py and report.py, which hook it in with a line each
+(catalog.FIGURES, facts.GROUPS, report.build_html). Like the rest of plots/, it only selects
+from the reporting marts (top_base_models, derivative_share_by_month, license_drift,
+top_authors, lineage_summary) and formats; every number is computed in dbt.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from matplotlib.patches import Patch
+
+from plots import style
+from plots.data import SAMPLE_MARTS, Connection, MissingData, fetch, one
+from plots.figures import Rendered, finish, short
+
+if TYPE_CHECKING:
+    from plots.report import Section
+
+Facts = dict[str, Any]
+
+TOP_N = 15
+# Derivations in legend order, with a colour each (original only in the monthly shares).
+DERIVATIONS = ("original", "finetune", "quantized", "adapter", "merge", "unspecified")
+DERIVATION_LABELS = {
+    "original": "original (no base)",
+    "finetune": "fine-tune",
+    "quantized": "quantization",
+    "adapter": "adapter",
+    "merge": "merge",
+    "unspecified": "no relation named",
+}
+DERIVATION_COLOURS = {
+    "original": "#D9D9D9",
+    "finetune": "#4C72B0",
+    "quantized": "#DD8452",
+    "adapter": "#55A868",
+    "merge": "#C44E52",
+    "unspecified": "#8172B3",
+}
+RELATIONS = DERIVATIONS[1:]
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class TopBases:
+    base_ids: list[str]
+    observed: list[bool]
+    counts: dict[str, list[int]]  # derivation -> descendants per base, in rank order
+    totals: list[int]
+    direct: list[int]
+    derivative_models: int
+
+
+def top_base_models(con: Connection) -> TopBases:
+    rows = fetch(
+        con,
+        "select base_model_id, is_observed, descendant_count, direct_derivative_count, "
+        "descendant_finetune_count, descendant_quantized_count, descendant_adapter_count, "
+        "descendant_merge_count, descendant_unspecified_count "
+        "from marts.top_base_models where descendant_rank <= ? order by descendant_rank",
+        [TOP_N],
+    )
+    if not rows:
+        raise MissingData("No sampled model names a base model (marts.top_base_models is empty).")
+    (derivatives,) = one(con, "select derivative_model_count from marts.lineage_summary") or (0,)
+    counts = {relation: [row[4 + i] for row in rows] for i, relation in enumerate(RELATIONS)}
+    return TopBases(
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        counts,
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        derivatives,
+    )
+
+
+@dataclass(frozen=True)
+class MonthlyDerivations:
+    months: list[date]
+    shares: dict[str, list[float]]
+    totals: list[int]
+    derivative_shares: list[float]
+    peak_month: date
+    peak_count: int
+    peak_derivative_share: float
+    overall_share: float
+
+
+def derivative_share_by_month(con: Connection) -> MonthlyDerivations:
+    # Every month from the first to the last has its rows; a month without models shows empty.
+    rows = fetch(
+        con,
+        "select release_month, derivation, coalesce(share_of_month, 0), month_model_count, "
+        "coalesce(derivative_share_of_month, 0) from marts.derivative_share_by_month "
+        "order by release_month, display_order",
+    )
+    months: list[date] = []
+    shares: dict[str, list[float]] = {d: [] for d in DERIVATIONS}
+    totals: list[int] = []
+    derivative_shares: list[float] = []
+    for month, derivation, share, total, derivative_share in rows:
+        if not months or months[-1] != month:
+            months.append(month)
+            totals.append(total)
+            derivative_shares.append(derivative_share)
+        shares.setdefault(derivation, []).append(share)
+    if len(months) < 2:
+        raise MissingData("Fewer than two creation months in marts.derivative_share_by_month.")
+    peak_month, peak_count, peak_share = one(
+        con,
+        "select release_month, month_model_count, derivative_share_of_month "
+        "from marts.derivative_share_by_month where month_rank = 1 and derivation = 'original'",
+    )
+    (overall,) = one(con, "select derivative_share from marts.lineage_summary") or (0.0,)
+    return MonthlyDerivations(
+        months,
+        shares,
+        totals,
+        derivative_shares,
+        peak_month,
+        peak_count,
+        peak_share or 0.0,
+        overall or 0.0,
+    )
+
+
+@dataclass(frozen=True)
+class LicenseDrift:
+    labels: list[str]
+    counts: list[list[int]]  # [parent][child]
+    shares: list[list[float]]
+    edge_count: int
+    changed_count: int
+    changed_share: float | None
+
+
+def license_drift(con: Connection) -> LicenseDrift:
+    rows = fetch(
+        con,
+        "select parent_license_family_label, child_license_family_label, edge_count, "
+        "coalesce(share_of_parent_edges, 0) from marts.license_drift "
+        "order by parent_display_order, child_display_order",
+    )
+    labels = list(dict.fromkeys(r[0] for r in rows))
+    n = len(labels)
+    if not n or len(rows) != n * n:
+        raise MissingData("marts.license_drift is empty or not a full matrix: run make build.")
+    counts = [[rows[i * n + j][2] for j in range(n)] for i in range(n)]
+    shares = [[rows[i * n + j][3] for j in range(n)] for i in range(n)]
+    edges, changed, changed_share = one(
+        con,
+        "select license_edge_count, license_changed_edge_count, license_changed_share "
+        "from marts.lineage_summary",
+    ) or (0, 0, None)
+    if not edges:
+        raise MissingData("No edge has a base model in the sample, so no licence can be compared.")
+    return LicenseDrift(labels, counts, shares, edges, changed, changed_share)
+
+
+@dataclass(frozen=True)
+class TopAuthors:
+    authors: list[str]
+    by_others: list[int]
+    by_themselves: list[int]
+    model_counts: list[int]
+    downloads: list[int]
+
+
+def top_authors(con: Connection) -> TopAuthors:
+    rows = fetch(
+        con,
+        "select author, derivatives_by_others, "
+        "derivatives_of_their_models - derivatives_by_others, model_count, total_downloads "
+        "from marts.top_authors where derivatives_rank <= ? and derivatives_of_their_models > 0 "
+        "order by derivatives_rank",
+        [TOP_N],
+    )
+    if not rows:
+        raise MissingData("No sampled model derives from another author's model.")
+    authors, others, own, models, downloads = (list(c) for c in zip(*rows, strict=True))
+    return TopAuthors(authors, others, own, models, downloads)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def relation_legend(ax: Any, derivations: Sequence[str], **kwargs: Any) -> None:
+    handles = [
+        Patch(facecolor=DERIVATION_COLOURS[d], edgecolor=style.BAR_EDGE, label=DERIVATION_LABELS[d])
+        for d in derivations
+    ]
+    ax.legend(handles=handles, frameon=False, **kwargs)
+
+
+def draw_top_base_models(data: TopBases, sample_caption: str) -> Rendered:
+    n = len(data.base_ids)
+    fig = style.new_figure(10, 1.9 + 0.34 * n)
+    ax = fig.add_subplot()
+    left = [0] * n
+    segments: dict[str, list[float]] = {}
+    for relation in RELATIONS:
+        values = data.counts[relation]
+        bars = ax.barh(
+            range(n),
+            values,
+            left=left,
+            color=DERIVATION_COLOURS[relation],
+            edgecolor=style.BAR_EDGE,
+            linewidth=0.4,
+        )
+        segments[relation] = [p.get_width() for p in bars.patches]
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for i, (total, direct) in enumerate(zip(data.totals, data.direct, strict=True)):
+        ax.text(total, i, f" {total:,} ({direct:,} direct)", va="center", fontsize=9)
+    labels = [
+        short(base) + ("" if seen else "  (not in sample)")
+        for base, seen in zip(data.base_ids, data.observed, strict=True)
+    ]
+    ax.set_yticks(range(n), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(data.totals) * 1.3)
+    ax.set_xlabel("Sampled models deriving from the base, through any chain of base models")
+    relation_legend(ax, RELATIONS, loc="lower right", title="How each derives")
+    share = data.totals[0] / data.derivative_models if data.derivative_models else 0.0
+    title = (
+        f"{data.base_ids[0]} has the most descendants in the sample: {data.totals[0]:,}, "
+        f"{style.percent(share)} of the {data.derivative_models:,} derivative models"
+    )
+    caption = (
+        f"The {n} base models with the most descendants. A descendant is a sampled model that "
+        "names the base in its base_model tags, or names a model that does, and so on (merges "
+        "included, each model counted once), split by how it derives from its own base. A base "
+        f"need not be in the sample itself. {sample_caption}"
+    )
+    plotted = {"labels": list(data.base_ids), **segments}
+    return finish(fig, title, caption, plotted)
+
+
+def draw_derivative_share_by_month(data: MonthlyDerivations, sample_caption: str) -> Rendered:
+    fig = style.new_figure(11, 6.2)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    xs = list(range(len(data.months)))
+    base = [0.0] * len(xs)
+    for derivation in DERIVATIONS:
+        values = data.shares[derivation]
+        top.bar(xs, values, bottom=base, width=0.85, color=DERIVATION_COLOURS[derivation])
+        base = [a + b for a, b in zip(base, values, strict=True)]
+    top.set_ylim(0, 1)
+    top.yaxis.set_major_formatter(lambda v, _pos: style.percent(v))
+    top.set_ylabel("Share of the month's new models")
+    relation_legend(top, DERIVATIONS, loc="upper left", bbox_to_anchor=(1.01, 1))
+    bottom.bar(xs, data.totals, width=0.85, color=style.NEUTRAL)
+    bottom.set_ylabel("Models")
+    step = max(1, len(xs) // 12)
+    bottom.set_xticks(xs[::step], [m.strftime("%Y-%m") for m in data.months[::step]])
+    bottom.tick_params(axis="x", labelrotation=45)
+    title = (
+        f"{style.percent(data.overall_share)} of the sampled models build on another model; "
+        f"{style.percent(data.peak_derivative_share)} of the {data.peak_count:,} created in "
+        f"{data.peak_month.strftime('%B %Y')}, the month with the most"
+    )
+    caption = (
+        "Each month's new models (by creation date, UTC) split by how they derive from the base "
+        "models their tags name; below, how many models each month has (a month with few swings "
+        "widely). Models with the Hub's placeholder creation date are left out. A trending "
+        "sample keeps mostly recent models, so old months hold only those still popular. "
+        f"{sample_caption}"
+    )
+    plotted = {
+        "months": list(data.months),
+        "derivative_shares": list(data.derivative_shares),
+        "totals": list(data.totals),
+    }
+    return finish(fig, title, caption, plotted)
+
+
+def draw_license_drift(data: LicenseDrift, sample_caption: str) -> Rendered:
+    n = len(data.labels)
+    fig = style.new_figure(9.5, 7.5)
+    ax = fig.add_subplot()
+    image = ax.imshow(data.shares, cmap="Blues", vmin=0, vmax=1)
+    for i in range(n):
+        for j in range(n):
+            count = data.counts[i][j]
+            if count:
+                colour = "white" if data.shares[i][j] > 0.6 else "#1F2933"
+                ax.text(j, i, f"{count:,}", ha="center", va="center", fontsize=10, color=colour)
+    ax.set_xticks(range(n), data.labels, rotation=35, ha="right")
+    ax.set_yticks(range(n), data.labels)
+    ax.set_xlabel("Derivative's licence family")
+    ax.set_ylabel("Base model's licence family")
+    bar = fig.colorbar(image, ax=ax, shrink=0.8)
+    bar.set_label("Share of the base family's edges")
+    changed = style.percent(data.changed_share or 0.0)
+    title = (
+        f"{changed} of derivatives change licence family: {data.changed_count:,} of "
+        f"{data.edge_count:,} edges whose base is in the sample"
+    )
+    caption = (
+        "Each cell counts base-model edges from a base in the row's licence family to a "
+        "derivative in the column's (seed `licenses`); colour is the share of the row. Off the "
+        "diagonal the licence family changes. Only edges whose base is itself in the sample "
+        f"have a known base licence; self-references are left out. {sample_caption}"
+    )
+    plotted = {"labels": list(data.labels), "counts": [list(r) for r in data.counts]}
+    return finish(fig, title, caption, plotted)
+
+
+def draw_top_authors(data: TopAuthors, sample_caption: str) -> Rendered:
+    n = len(data.authors)
+    fig = style.new_figure(10, 1.9 + 0.34 * n)
+    ax = fig.add_subplot()
+    others = ax.barh(range(n), data.by_others, color="#4C72B0", edgecolor=style.BAR_EDGE)
+    own = ax.barh(
+        range(n),
+        data.by_themselves,
+        left=data.by_others,
+        color="#A1C9F4",
+        edgecolor=style.BAR_EDGE,
+    )
+    totals = [a + b for a, b in zip(data.by_others, data.by_themselves, strict=True)]
+    for i, (total, models, downloads) in enumerate(
+        zip(totals, data.model_counts, data.downloads, strict=True)
+    ):
+        ax.text(
+            total,
+            i,
+            f" {total:,}  ({models:,} models, {style.compact(downloads)} downloads)",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_yticks(range(n), [short(a) for a in data.authors])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(totals) * 1.6)
+    ax.set_xlabel("Sampled models naming one of the author's models as their base")
+    ax.legend(
+        handles=[
+            Patch(facecolor="#4C72B0", edgecolor=style.BAR_EDGE, label="by other authors"),
+            Patch(facecolor="#A1C9F4", edgecolor=style.BAR_EDGE, label="by the author"),
+        ],
+        loc="lower right",
+        frameon=False,
+    )
+    title = (
+        f"{data.authors[0]}'s models have the most derivatives in the sample: {totals[0]:,}, "
+        f"{data.by_others[0]:,} of them by other authors"
+    )
+    caption = (
+        "Authors (people or organisations: the Hub's listing does not say) whose models the "
+        "sampled models name as their base most often, each derivative counted once per author; "
+        "beside each bar, the author's own sampled models and their downloads in the last 30 "
+        f"days. The author of a base not in the sample is its id's part before '/'. "
+        f"{sample_caption}"
+    )
+    plotted = {
+        "labels": list(data.authors),
+        "by_others": [p.get_width() for p in others.patches],
+        "by_themselves": [p.get_width() for p in own.patches],
+    }
+    return finish(fig, title, caption, plotted)
+
+
+# (name, question, marts, load, draw): catalog.FIGURES appends them after the other figures.
+FIGURE_SPECS: list[tuple[str, str, tuple[str, ...], Callable[[Connection], Any], Any]] = [
+    (
+        "top_base_models",
+        "Which base models do sampled models build on most?",
+        ("top_base_models", "lineage_summary", *SAMPLE_MARTS),
+        top_base_models,
+        draw_top_base_models,
+    ),
+    (
+        "derivative_share_by_month",
+        "What share of each month's new models are derivatives?",
+        ("derivative_share_by_month", "lineage_summary", *SAMPLE_MARTS),
+        derivative_share_by_month,
+        draw_derivative_share_by_month,
+    ),
+    (
+        "license_drift",
+        "Do derivatives keep their base model's licence?",
+        ("license_drift", "lineage_summary", *SAMPLE_MARTS),
+        license_drift,
+        draw_license_drift,
+    ),
+    (
+        "top_authors",
+        "Whose models do others build on?",
+        ("top_authors", *SAMPLE_MARTS),
+        top_authors,
+        draw_top_authors,
+    ),
+]
+FIGURE_NAMES = frozenset(spec[0] for spec in FIGURE_SPECS)
+
+
+# --------------------------------------------------------------------------- facts
+
+FACT_MARTS = (
+    "lineage_summary",
+    "top_base_models",
+    "top_authors",
+    "license_drift",
+    "derivative_share_by_month",
+)
+SUMMARY_COLUMNS = (
+    "model_count",
+    "derivative_model_count",
+    "derivative_share",
+    "finetune_model_count",
+    "quantized_model_count",
+    "adapter_model_count",
+    "merge_model_count",
+    "unspecified_model_count",
+    "several_bases_model_count",
+    "edge_count",
+    "base_model_count",
+    "observed_base_model_count",
+    "family_count",
+    "max_depth",
+    "cycle_model_count",
+    "self_reference_count",
+    "unresolved_model_count",
+    "license_edge_count",
+    "license_changed_edge_count",
+    "license_changed_share",
+)
+
+
+def lineage_facts(con: Connection) -> Facts:
+    # The column names are the constants above, not input, so formatting them in is safe.
+    summary = one(con, f"select {', '.join(SUMMARY_COLUMNS)} from marts.lineage_summary")
+    if not summary:
+        raise MissingData("marts.lineage_summary is empty")
+    facts: Facts = {f"lineage_{c}": v for c, v in zip(SUMMARY_COLUMNS, summary, strict=True)}
+    top = one(
+        con,
+        "select base_model_id, descendant_count, direct_derivative_count, is_observed "
+        "from marts.top_base_models where descendant_rank = 1",
+    )
+    if top:
+        keys = ("top_base_model", "top_base_descendants", "top_base_direct", "top_base_observed")
+        facts.update({f"lineage_{k}": v for k, v in zip(keys, top, strict=True)})
+    for measure, column in (
+        ("models", "model_count"),
+        ("downloads", "total_downloads"),
+        ("derivatives", "derivatives_of_their_models"),
+    ):
+        # measure and column come from the tuple above.
+        row = one(
+            con,
+            f"select author, {column}, derivatives_by_others from marts.top_authors "
+            f"where {measure}_rank = 1",
+        )
+        if row:
+            facts[f"lineage_top_author_{measure}"] = row[0]
+            facts[f"lineage_top_author_{measure}_value"] = row[1]
+            if measure == "derivatives":
+                facts["lineage_top_author_derivatives_by_others"] = row[2]
+    change = one(
+        con,
+        "select parent_license_family_label, child_license_family_label, edge_count "
+        "from marts.license_drift where not is_same_family and edge_count > 0 "
+        "order by edge_count desc, parent_display_order, child_display_order limit 1",
+    )
+    if change:
+        keys = ("top_license_change_from", "top_license_change_to", "top_license_change_edges")
+        facts.update({f"lineage_{k}": v for k, v in zip(keys, change, strict=True)})
+    month = one(
+        con,
+        "select release_month, month_model_count, derivative_share_of_month "
+        "from marts.derivative_share_by_month where month_rank = 1 and derivation = 'original'",
+    )
+    if month:
+        facts["lineage_peak_month"] = month[0].strftime("%B %Y")
+        facts["lineage_peak_month_models"] = month[1]
+        facts["lineage_peak_month_derivative_share"] = month[2]
+    return facts
+
+
+# --------------------------------------------------------------------------- report
+
+
+def lineage_sentences(facts: Facts) -> list[str]:
+    """The section's findings; each carries numbers computed in the marts."""
+    if facts.get("lineage_model_count") is None:
+        return []
+    f = facts
+    pct = style.percent
+    sentences = [
+        f"{f['lineage_derivative_model_count']:,} of the {f['lineage_model_count']:,} sampled "
+        f"models ({pct(f['lineage_derivative_share'] or 0.0)}) build on another model: "
+        f"{f['lineage_finetune_model_count']:,} fine-tunes, "
+        f"{f['lineage_quantized_model_count']:,} quantizations, "
+        f"{f['lineage_adapter_model_count']:,} adapters, {f['lineage_merge_model_count']:,} "
+        f"merges and {f['lineage_unspecified_model_count']:,} naming no relation.",
+        f"Their {f['lineage_edge_count']:,} base-model edges name "
+        f"{f['lineage_base_model_count']:,} distinct base models, "
+        f"{f['lineage_observed_base_model_count']:,} of them in the sample itself; "
+        f"{f['lineage_several_bases_model_count']:,} models name two or more bases and so start "
+        "a family of their own.",
+    ]
+    if f.get("lineage_top_base_model"):
+        where = "" if f["lineage_top_base_observed"] else ", though it is not in the sample itself"
+        sentences.append(
+            f"{f['lineage_top_base_model']} has the most descendants: "
+            f"{f['lineage_top_base_descendants']:,} sampled models derive from it "
+            f"({f['lineage_top_base_direct']:,} directly){where}."
+        )
+    sentences.append(
+        f"Families run up to {f['lineage_max_depth']:,} levels below their root, and "
+        f"{f['lineage_family_count']:,} roots have derivatives in the sample. "
+        f"{f['lineage_cycle_model_count']:,} models name themselves or sit on a cycle of "
+        f"base-model tags ({f['lineage_self_reference_count']:,} self-references); the family "
+        "walk never follows those edges and the warn test warn_lineage_cycles lists them."
+    )
+    if f.get("lineage_license_edge_count"):
+        sentence = (
+            f"Of the {f['lineage_license_edge_count']:,} edges whose base is in the sample, "
+            f"{f['lineage_license_changed_edge_count']:,} "
+            f"({pct(f['lineage_license_changed_share'] or 0.0)}) change licence family"
+        )
+        if f.get("lineage_top_license_change_from"):
+            sentence += (
+                f"; the most common change is {f['lineage_top_license_change_from']} to "
+                f"{f['lineage_top_license_change_to']} "
+                f"({f['lineage_top_license_change_edges']:,} edges)"
+            )
+        sentences.append(sentence + ".")
+    if f.get("lineage_top_author_derivatives"):
+        sentences.append(
+            f"{f['lineage_top_author_models']} publishes the most sampled models "
+            f"({f['lineage_top_author_models_value']:,}), {f['lineage_top_author_downloads']} "
+            f"has the most downloads ({style.compact(f['lineage_top_author_downloads_value'])}), "
+            f"and {f['lineage_top_author_derivatives']}'s models have the most derivatives "
+            f"({f['lineage_top_author_derivatives_value']:,}, "
+            f"{f['lineage_top_author_derivatives_by_others']:,} of them by other authors)."
+        )
+    if f.get("lineage_peak_month"):
+        sentences.append(
+            f"Of the {f['lineage_peak_month_models']:,} sampled models created in "
+            f"{f['lineage_peak_month']}, the month with the most, "
+            f"{pct(f['lineage_peak_month_derivative_share'] or 0.0)} are derivatives."
+        )
+    return sentences
+
+
+def sample_statement(facts: Facts) -> str:
+    if facts.get("latest_sample_description") is None:
+        return "Sample: unknown (marts.sample_snapshots is missing)."
+    return (
+        f"Sample: the {facts['model_count']:,} distinct models of {facts['snapshot_count']:,} "
+        f"snapshot(s), the latest {facts['latest_sample_description']}; a base model outside "
+        "the sample is known only by name."
+    )
+
+
+def section(facts: Facts) -> Section:
+    """The report's "Who builds on whom" section: its findings; its figures follow as sections."""
+    from plots.report import Section
+
+    sentences = lineage_sentences(facts)
+    findings = (
+        "<ul>\n" + "\n".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "\n</ul>"
+        if sentences
+        else "<p>The lineage marts are missing: run make build.</p>"
+    )
+    return Section(
+        "who-builds-on-whom",
+        "Who builds on whom",
+        paragraphs=(
+            "Models name the models they derive from in base_model tags, with a relation: "
+            "fine-tune, quantization, adapter or merge. These findings follow those edges "
+            f"within the sample. {sample_statement(facts)}",
+        ),
+        html=findings,
+        marts=FACT_MARTS,
+    )
