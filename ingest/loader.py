@@ -292,6 +292,9 @@ def land_api(
                 con.execute(setting)
             crawl_pages(con, client, request, snapshot_id)
             con.execute("reset threads")  # publishing moves the whole snapshot: parallel pays
+            # Publishing ranks every landed key: what does not fit spills, so the crawl's peak
+            # stays that of its pages.
+            con.execute(f"set memory_limit = '{warehouse.crawl_memory_limit(0)}'")
         except BaseException as exc:
             state = warehouse.find_snapshot(con, "snapshot_id = ?", [snapshot_id])
             if state and state["pages_landed"] == 0:
@@ -441,6 +444,7 @@ def crawl_pages(
                 # Stop before this Link becomes the resume point: a rerun refetches this page.
                 raise page.loop_error
             page_file.write_bytes(page.body)
+            con.execute(f"set memory_limit = '{warehouse.crawl_memory_limit(len(page.body))}'")
             try:
                 try:
                     with warehouse.transaction(con):

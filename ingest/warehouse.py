@@ -93,6 +93,29 @@ def memory_limit() -> str:
     return value
 
 
+SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+SIZE_UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+# A crawl needs memory for the page in hand, not for what it landed before: DuckDB would keep
+# up to the whole cap of landed pages cached, so the crawl's peak grew with the Hub (1M models
+# 595 MB, 3M 878 MB under a 1GB cap). Pages land under this floor, or more for a large page
+# (landing a 14 MB page took ~12 times its size), never above the user's cap.
+CRAWL_MEMORY_FLOOR = 256 * 2**20
+CRAWL_MEMORY_PER_PAGE_BYTE = 16
+
+
+def size_bytes(text: str) -> int:
+    match = MEMORY_SIZE.fullmatch(text.strip())
+    assert match is not None, text
+    number = text.strip()[: match.start(2)].strip()
+    return int(float(number) * SIZE_UNITS[match[2].lower()])
+
+
+def crawl_memory_limit(page_bytes: int) -> str:
+    """DuckDB's cap while landing a page of `page_bytes` (0: publishing the crawl)."""
+    wanted = max(CRAWL_MEMORY_FLOOR, CRAWL_MEMORY_PER_PAGE_BYTE * page_bytes)
+    return f"{min(size_bytes(memory_limit()), wanted) // 2**20}MiB"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 

@@ -22,6 +22,10 @@ Params = list[Any] | dict[str, Any] | None
 CATEGORY_METRICS = ("total_downloads", "total_likes", "total_trending_score")
 # Fewer points than this make a rank plot or a scatter meaningless.
 MIN_MODELS_FOR_DISTRIBUTION = 10
+# Figures of one point per model draw at most this many: at 3M models the full lists took the
+# plots past 2 GB, and a figure shows no more detail. The curve keeps every rank up to it and
+# then evenly spaced ranks; the scatter draws a fixed random sample (its caption says so).
+MAX_POINTS = 50_000
 GROWTH_TOP_N = 15
 # The modality the seed's "text dominates" claim is about (research group Text is exactly it).
 TEXT_MODALITY = "nlp"
@@ -408,7 +412,7 @@ def modality_share_by_year(con: Connection) -> YearModalityShares:
 
 @dataclass(frozen=True)
 class Concentration:
-    ranks: list[int]  # every model with a downloads count, most downloaded first
+    ranks: list[int]  # models with a downloads count, most downloaded first (thinned: MAX_POINTS)
     downloads: list[int]
     model_shares: list[float]
     cumulative_shares: list[float]
@@ -429,10 +433,14 @@ def concentration(con: Connection) -> Concentration:
             f"Only {model_count} models with downloads; a rank plot needs "
             f"{MIN_MODELS_FOR_DISTRIBUTION} or more with some downloads."
         )
+    step = max(1, model_count // MAX_POINTS)
     rows = fetch(
         con,
         "select download_rank, downloads, share_of_models, cumulative_download_share "
-        "from marts.download_ranks order by download_rank",
+        "from marts.download_ranks "
+        "where download_rank <= ? or download_rank % ? = 0 or download_rank = ? "
+        "order by download_rank",
+        [MAX_POINTS // 10, step, model_count],
     )
     ranks, downloads, model_shares, cumulative = columns_of(rows, 4)
     return Concentration(
@@ -458,8 +466,11 @@ class LikesDownloads:
 def likes_vs_downloads(con: Connection) -> LikesDownloads:
     rows = fetch(
         con,
+        "select * from ("
         "select model_id, modality, downloads, likes from marts.models "
-        "where downloads is not null and likes is not null order by model_id",
+        "where downloads is not null and likes is not null "
+        f"using sample reservoir({MAX_POINTS} rows) repeatable (42)"
+        ") order by model_id",
     )
     if len(rows) < MIN_MODELS_FOR_DISTRIBUTION:
         raise MissingData(

@@ -570,6 +570,13 @@ def strength(r: float) -> str:
     return "weakly" if magnitude < 0.3 else "moderately" if magnitude < 0.7 else "strongly"
 
 
+def drawn_sample(data: LikesDownloads) -> str:
+    drawn = len(data.model_ids)
+    if drawn >= data.r_model_count:
+        return ""
+    return f"Points: a random sample of {drawn:,} of the {data.r_model_count:,} models. "
+
+
 def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
     fig = style.new_figure(10, 7)
     ax = fig.add_subplot()
@@ -622,7 +629,8 @@ def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
         "Both axes show the value + 1 so that models with 0 likes or 0 downloads "
         f"({data.zero_count:,} of {n:,}) sit on the bottom or left edge instead of vanishing "
         "from a log axis. Pearson r comes from marts.popularity_summary, on the raw values as "
-        f"the seed's df.corr(), so a few huge models dominate it. {sample_caption}"
+        f"the seed's df.corr(), so a few huge models dominate it. {drawn_sample(data)}"
+        f"{sample_caption}"
     )
     plotted["pearson_r"] = [data.pearson_r]
     return finish(fig, title, caption, plotted)
