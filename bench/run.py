@@ -656,10 +656,11 @@ def report(
     started: dt.datetime,
     elapsed: float,
     parses: tuple[int, int] = (0, 0),
+    commit: str | None = None,
 ) -> str:
     sizes = ",".join(label(r.models) for r in results)
     heading = (
-        f"### {started:%Y-%m-%d %H:%M} UTC · commit {git_commit()} · "
+        f"### {started:%Y-%m-%d %H:%M} UTC · commit {commit or git_commit()} · "
         f"`python -m bench.run --sizes {sizes or '-'} --history {args.history} "
         f"--history-size {label(args.history_size)} --repeat {args.repeat} "
         f"--shape {args.shape}{' --no-crawl' if args.no_crawl else ''}`"
@@ -787,6 +788,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = dt.datetime.now(dt.UTC)
+    # What is measured is the code as the run starts: commits made meanwhile do not count.
+    commit = git_commit()
     clock = time.monotonic()
     work = Work(args.work_dir.resolve(), args.data_dir.resolve())
     if work.root.exists():
@@ -812,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         history = bench_history(work, args.history_size, args.history, args.repeat, args.shape)
 
     elapsed = time.monotonic() - clock
-    text = report(results, history, args, started, elapsed, parse_counts(work))
+    text = report(results, history, args, started, elapsed, parse_counts(work), commit)
     print("\n" + text)
     if args.append_results:
         with args.out.open("a") as out:
