@@ -180,7 +180,7 @@ def land_file(
                     content_sha256,
                 )
                 result = warehouse.land_file_objects(con, snapshot_id, read_from, layout)
-                reject_unreadable(con, snapshot_id, unreadable)
+                reject_unreadable(con, snapshot_id, 1, unreadable)  # a file lands as page 1
                 if file_identity(path) != identity:
                     raise IngestError(f"{path}: the file changed while it was being landed; retry")
                 if result.landed == 0:
@@ -211,16 +211,19 @@ def land_file(
 
 
 def reject_unreadable(
-    con: duckdb.DuckDBPyConnection, snapshot_id: str, unreadable: dict[int, tuple[str, str]]
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: str,
+    page_number: int,
+    unreadable: dict[int, tuple[str, str]],
 ) -> None:
-    """Give each object landed as a `null` stand-in its real reason and text (a file is page 1)."""
+    """Give each object landed as a `null` stand-in its real reason and text, by position."""
     for position, (reason, text) in unreadable.items():
         con.execute(
             """
             update raw.hf_models_rejected set reason = ?, raw_text = ?
-            where snapshot_id = ? and page_number = 1 and position = ?
+            where snapshot_id = ? and page_number = ? and position = ?
             """,
-            [reason, text, snapshot_id, position],
+            [reason, text, snapshot_id, page_number, position],
         )
 
 
@@ -393,14 +396,12 @@ def land_readable_objects(
     result = warehouse.land_page(
         con, snapshot_id, page.number, page_file, next_url, page.retries, take, len(texts)
     )
-    for position, reason in unreadable.items():
-        con.execute(
-            """
-            update raw.hf_models_rejected set reason = ?, raw_text = ?
-            where snapshot_id = ? and page_number = ? and position = ?
-            """,
-            [reason, texts[position - 1], snapshot_id, page.number, position],
-        )
+    reject_unreadable(
+        con,
+        snapshot_id,
+        page.number,
+        {position: (reason, texts[position - 1]) for position, reason in unreadable.items()},
+    )
     return result
 
 
