@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +21,6 @@ from hf_common.cli import EXIT_FAILED, EXIT_OK, configure_logging
 log = logging.getLogger("freshness")
 
 DAY_S = 86_400.0
-# Where dbt writes it unless told otherwise; DBT_TARGET_PATH moves dbt's target folder.
-DEFAULT_RESULTS = Path(os.environ.get("DBT_TARGET_PATH") or "target") / "sources.json"
 
 
 def threshold(criteria: dict[str, Any], level: str) -> str:
@@ -75,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m hf_common.freshness",
         description="Say in one line per source how old its data is, from dbt's sources.json.",
     )
-    parser.add_argument("results", nargs="?", type=Path, default=DEFAULT_RESULTS)
+    parser.add_argument(
+        "results", type=Path, help="the sources.json `dbt source freshness --output` wrote"
+    )
     args = parser.parse_args(argv)
     configure_logging()
     try:
