@@ -16,7 +16,9 @@ import csv
 import fcntl
 import json
 import os
+import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -326,3 +328,34 @@ def test_a_second_run_does_not_start_while_one_is_going(tmp_path: Path, hub: Rep
     (line,) = lines(result, "make daily: another run holds")
     assert "(PID 4242)" in line
     assert hub.requests == []
+
+
+def test_sigterm_stops_the_running_step_cleanly(tmp_path: Path, hub: ReplayHub) -> None:
+    """What a scheduler's stop does (systemd with KillMode=mixed signals make alone)."""
+    hub.slow_delay = 60
+    hub.inject("slow", page=3)
+    args = f"--snapshot-at {days_ago(0).isoformat()} --page-size 300"
+    cmd = [*MAKE, "daily", f"DAILY_INGEST_ARGS={args}", f"PLOTS_OUT={tmp_path / 'plots'}"]
+    with subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=make_env(tmp_path, hub),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        # The loader asks for page 3 while it lands page 2, so page 1 is committed by then.
+        deadline = time.monotonic() + 120
+        while not any(kind == "slow" for kind, _ in hub.faults_served):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    result = subprocess.CompletedProcess(cmd, process.returncode, stdout, stderr)
+    (line,) = lines(result, "make daily: terminated (SIGTERM) during crawl")
+    assert "make daily resumes the crawl" in line
+    ((status, pages),) = query(
+        tmp_path / "hf_trends.duckdb", "select status, pages_landed from raw.snapshots"
+    )
+    assert status == "loading" and pages >= 1
