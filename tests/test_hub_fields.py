@@ -21,10 +21,8 @@ def test_the_seed_is_the_list() -> None:
 
 
 def test_a_crawl_expands_every_seed_field_then_the_extra_ones() -> None:
-    args = parse_args(
-        ["--all", "--expand-hub-fields", "--expand", "sha", "--expand", "likes", "--endpoint",
-         "http://127.0.0.1:9"]
-    )  # fmt: skip
+    flags = ["--all", "--expand-hub-fields", "--expand", "sha", "--expand", "likes"]
+    args = parse_args([*flags, "--endpoint", "http://127.0.0.1:9"])
     params = api_request(args).params
     assert params["expand"] == [*hub_fields(), "sha"]
     assert params["limit"] == 1000
