@@ -31,10 +31,10 @@ def threshold(criteria: dict[str, Any], level: str) -> str:
     return f"{count} {period}{'' if count == 1 else 's'}"
 
 
-def captured(result: dict[str, Any]) -> str:
+def captured_at(result: dict[str, Any]) -> datetime | None:
+    """The newest capture; None when there is none (dbt then reports the year 1)."""
     when = datetime.fromisoformat(str(result["max_loaded_at"]).replace("Z", "+00:00"))
-    days = float(result["max_loaded_at_time_ago_in_s"]) / DAY_S
-    return f"captured {when:%Y-%m-%d %H:%M} UTC, {days:.1f} days ago"
+    return None if when.year == 1 else when
 
 
 def describe(result: dict[str, Any]) -> tuple[int, str]:
@@ -43,16 +43,21 @@ def describe(result: dict[str, Any]) -> tuple[int, str]:
     status = result.get("status")
     if status == "runtime error":
         error = str(result.get("error") or "").strip()
-        if "max_loaded_at" in error and "null" in error:
-            return logging.ERROR, (
-                f"freshness: {name} holds no complete snapshot yet: land one (make daily, "
-                "make ingest or make fixture) before building"
-            )
         first = error.splitlines()[0] if error else "no detail"
         return logging.ERROR, f"freshness: {name} could not be checked: {first}"
+    when = captured_at(result)
+    if when is None:
+        return logging.ERROR, (
+            f"freshness: {name} holds no complete snapshot yet: land one (make daily, make "
+            "ingest or make fixture) before building"
+        )
+    days = float(result["max_loaded_at_time_ago_in_s"]) / DAY_S
     criteria = result.get("criteria") or {}
     warn, error = threshold(criteria, "warn"), threshold(criteria, "error")
-    age = f"{name}: the newest complete snapshot was {captured(result)}"
+    age = (
+        f"{name}: the newest complete snapshot was captured {when:%Y-%m-%d %H:%M} UTC, "
+        f"{days:.1f} days ago"
+    )
     if status == "error":
         return logging.ERROR, (
             f"freshness: {age}, past the error threshold of {error} (dbt_project.yml var "
