@@ -71,14 +71,15 @@ plots: $(RUNTIME) ## Draw the figures and report.html into $(PLOTS_OUT), then ma
 
 # dbt source freshness on the newest complete snapshot's capture time (thresholds: vars
 # freshness_*_after_days in dbt_project.yml), then one line saying how old it is. dbt's results
-# are removed first, so an older run's can never be read as this one's.
-FRESHNESS_RESULTS ?= $(or $(DBT_TARGET_PATH),target)/sources.json
+# (in its target folder, DBT_TARGET_PATH if set) are removed first, so an older run's can never
+# be read as this one's.
+FRESHNESS_RESULTS := $(or $(DBT_TARGET_PATH),target)/sources.json
 
 .PHONY: freshness
 freshness: $(RUNTIME) ## dbt source freshness on capture time: how old the newest complete snapshot is, in one line
 	@$(BIN)/python -m ingest.lockcheck
 	@rm -f $(FRESHNESS_RESULTS)
-	@$(DBT) source freshness $(DBT_ARGS) --output $(FRESHNESS_RESULTS); status=$$?; \
+	@$(DBT) source freshness $(DBT_ARGS); status=$$?; \
 		$(BIN)/python -m hf_common.freshness $(FRESHNESS_RESULTS) && exit $$status
 
 # The scheduled run (README, "Collecting a year of history"): crawl the whole Hub with every

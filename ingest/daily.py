@@ -183,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     database = warehouse.database_path(args.database)
     # Every step opens the warehouse the make targets do: the one HF_TRENDS_DB names.
     os.environ["HF_TRENDS_DB"] = str(database)
+    # A scheduler's log is a file or the journal: dbt's colour codes would only garble it.
+    os.environ.setdefault("DBT_USE_COLORS", "false")
     lock = lock_path(database)
     with run_lock(lock) as held:
         if not held:
