@@ -31,7 +31,7 @@ $(DEV): $(RUNTIME)
 
 # The variables a `## description` may name, printed with their values (tests/test_lint.py
 # checks that none is left unexpanded).
-HELP_VARS := PLOTS_OUT EXPORT_DIR HF_TRENDS_DB DOCS_PORT
+HELP_VARS := PLOTS_OUT EXPORT_DIR HF_TRENDS_DB DOCS_PORT DAILY_KEEP
 
 .PHONY: help
 help: ## List the targets
@@ -68,6 +68,32 @@ DOCS_URL ?= http://127.0.0.1:$(DOCS_PORT)/
 plots: $(RUNTIME) ## Draw the figures and report.html into $(PLOTS_OUT), then make export
 	$(BIN)/python -m plots --out $(PLOTS_OUT) --docs-url $(DOCS_URL)
 	$(BIN)/python -m plots.export --out $(EXPORT_DIR)
+
+# dbt source freshness on the newest complete snapshot's capture time (thresholds: vars
+# freshness_*_after_days in dbt_project.yml), then one line saying how old it is. dbt's results
+# (in its target folder, DBT_TARGET_PATH if set) are removed first, so an older run's can never
+# be read as this one's.
+FRESHNESS_RESULTS := $(or $(DBT_TARGET_PATH),target)/sources.json
+
+.PHONY: freshness
+freshness: $(RUNTIME) ## dbt source freshness on capture time: how old the newest complete snapshot is, in one line
+	@$(BIN)/python -m ingest.lockcheck
+	@rm -f $(FRESHNESS_RESULTS)
+	@$(DBT) source freshness $(DBT_ARGS); status=$$?; \
+		$(BIN)/python -m hf_common.freshness $(FRESHNESS_RESULTS) && exit $$status
+
+# The scheduled run (README, "Collecting a year of history"): crawl the whole Hub with every
+# field seeds/hub_fields.csv lists, make freshness, build, plots, then prune raw payloads to
+# the newest DAILY_KEEP snapshots. A failed step is named in one line and stops the run; a run
+# started while another is going exits 3 at once. DAILY_INGEST_ARGS adds loader flags (e.g.
+# --restart, or --snapshot-at when replaying saved days).
+DAILY_KEEP ?= 7
+DAILY_INGEST_ARGS ?=
+
+.PHONY: daily
+daily: $(RUNTIME) ## Scheduled run: crawl the Hub, freshness, build, plots, prune to the newest DAILY_KEEP=$(DAILY_KEEP)
+	@$(BIN)/python -m ingest.daily --make "$(MAKE)" --keep $(DAILY_KEEP) \
+		--ingest-args="$(DAILY_INGEST_ARGS)"
 
 .PHONY: export
 export: $(RUNTIME) ## Every mart as Parquet and the seed's cleaned CSV, into $(EXPORT_DIR)

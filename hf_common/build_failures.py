@@ -15,7 +15,8 @@ from pathlib import Path
 
 from hf_common.cli import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_VARIABLE
 
-DEFAULT_RESULTS = Path("target/run_results.json")
+# DBT_TARGET_PATH moves dbt's target folder (the tests keep theirs out of the checkout).
+DEFAULT_RESULTS = Path(os.environ.get("DBT_TARGET_PATH") or "target") / "run_results.json"
 
 
 def first_failure(results: dict) -> str | None:

@@ -27,6 +27,7 @@ from ingest.cli_common import (
 from ingest.errors import IngestError
 from ingest.filters import HUB_FILTERS
 from ingest.hub import HubClient, RetryPolicy
+from ingest.hub_fields import hub_fields
 from ingest.loader import ApiRequest, land_api, land_file
 
 log = logging.getLogger("ingest")
@@ -136,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIELD",
         help="return only this property, plus id (repeatable; e.g. downloadsAllTime)",
     )
+    crawl.add_argument(
+        "--expand-hub-fields",
+        action="store_true",
+        help="expand every field seeds/hub_fields.csv lists: all the marts read, plus "
+        "downloadsAllTime (what make daily crawls with); --expand adds to them",
+    )
     crawl.add_argument("--full", action="store_true", help="ask for the full model objects")
     crawl.add_argument(
         "--restart", action="store_true", help="discard an unfinished crawl instead of resuming it"
@@ -172,8 +179,6 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.expand and args.full:
-        parser.error("--expand cannot be combined with --full (the Hub refuses it)")
     api_only = [
         name
         for name in (
@@ -183,6 +188,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "sort",
             *(hub_filter.param for hub_filter in HUB_FILTERS),
             "expand",
+            "expand_hub_fields",
             "full",
             "restart",
         )
@@ -191,6 +197,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.from_file and api_only:
         flags = ", ".join("--" + name.replace("_", "-") for name in api_only)
         parser.error(f"--from-file lands a saved file; {flags} only apply to crawling the Hub")
+    if args.expand_hub_fields:
+        try:
+            args.expand = list(dict.fromkeys([*hub_fields(), *(args.expand or [])]))
+        except IngestError as exc:
+            parser.error(f"--expand-hub-fields: {exc}")
+    if args.expand and args.full:
+        flag = "--expand-hub-fields" if args.expand_hub_fields else "--expand"
+        parser.error(f"{flag} cannot be combined with --full (the Hub refuses it)")
     if not args.from_file and args.endpoint is None:
         try:
             args.endpoint = endpoint_url(os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)

@@ -10,6 +10,10 @@ In tests::
         hub.inject("503", page=2)
         requests.get(f"{hub.url}/api/models", params={"limit": 100})
 
+A series of daily listings (tests/test_daily.py): ``hub.replace_data(next_day)`` between
+crawls, or one server per day from a shell. A listing may carry ``downloadsAllTime``; it is
+served only when ``expand`` asks for it, as the Hub does.
+
 From a shell (serves until killed)::
 
     python -m tests.replay_hub --data FILE [--port N] [--host 127.0.0.1]
@@ -81,6 +85,10 @@ DERIVED_PROPERTIES = (
     "baseModels",
     "cardData",
 )
+# The Hub sends these only when `expand` asks for them (not in the plain listing, nor with
+# `full`): a listing that records one, such as a day of a test series with its own
+# cumulative downloads, has it kept aside and served only on request.
+EXPAND_ONLY_PROPERTIES = ("downloadsAllTime",)
 # The real Hub accepts these expand names too; we hold no data for them, so they are
 # accepted (as the Hub would) and simply never returned.
 UNMODELLED_PROPERTIES = frozenset(
@@ -260,6 +268,7 @@ class _Catalog:
         self.numeric = {key: array("d") for key in NUMERIC_SORT_KEYS}
         self.created: list[str] = []
         self.keys_seen: set[str] = set()
+        self.expand_only: dict[int, dict[str, Any]] = {}
         modified: list[str | None] = []
         # Loading allocates millions of long-lived tuples; cyclic GC passes over them
         # would dominate load time for large benchmarks and find nothing to free.
@@ -289,6 +298,11 @@ class _Catalog:
         model_id = obj.get("id", obj.get("modelId"))
         if not isinstance(model_id, str):
             raise ValueError(f"model object without a string 'id': {text[:80]!r}")
+        held = {key: obj[key] for key in EXPAND_ONLY_PROPERTIES if key in obj}
+        if held:
+            obj = {key: value for key, value in obj.items() if key not in held}
+            text = _dumps(obj)
+            self.expand_only[len(self.ids)] = held
         self.texts.append(text)
         self.ids.append(model_id)
         raw_tags = obj.get("tags") or ()
@@ -383,6 +397,8 @@ class _Catalog:
             return _sha(model_id)
         if prop == "siblings":
             return []
+        if prop in self.expand_only.get(index, ()):
+            return self.expand_only[index][prop]
         if prop == "downloadsAllTime":
             return _downloads_all_time(model_id, self.numeric["downloads"][index])
         if prop == "safetensors":
@@ -689,6 +705,12 @@ def _ratelimit_headers(
 # --------------------------------------------------------------------------- the hub
 
 
+def _expandable(catalog: _Catalog) -> frozenset[str]:
+    return frozenset(
+        {*RECORDED_PROPERTIES, *catalog.keys_seen, *DERIVED_PROPERTIES} | UNMODELLED_PROPERTIES
+    )
+
+
 class ReplayHub:
     """Serve a model listing like ``https://huggingface.co/api/models``.
 
@@ -712,6 +734,7 @@ class ReplayHub:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.catalog = _Catalog(_load_rows(data))
+        self._expandable = _expandable(self.catalog)
         self.host = host
         self.port = port
         self.token = token
@@ -724,10 +747,6 @@ class ReplayHub:
         self.requests: list[RecordedRequest] = []
         self.faults_served: list[tuple[str, int]] = []
         self.errors: list[str] = []
-        self._expandable = frozenset(
-            {*RECORDED_PROPERTIES, *self.catalog.keys_seen, *DERIVED_PROPERTIES}
-            | UNMODELLED_PROPERTIES
-        )
         self._clock = clock
         self._lock = threading.Lock()
         self._faults: list[_Fault] = []
@@ -780,6 +799,16 @@ class ReplayHub:
         return len(self.catalog)
 
     # ---- test controls
+
+    def replace_data(self, data: str | Path | Iterable[Mapping[str, Any]]) -> None:
+        """Serve another listing from the next request on: the Hub a day later.
+
+        Requests, faults and the rate-limit window carry on; a crawl paging across the switch
+        reads on in the new listing, as a crawl spanning a change on the Hub would.
+        """
+        catalog = _Catalog(_load_rows(data))
+        with self._lock:
+            self.catalog, self._expandable = catalog, _expandable(catalog)
 
     def inject(self, kind: str, times: int = 1, page: int | None = None) -> None:
         """Make the next ``times`` matching requests fail as ``kind``.
@@ -941,11 +970,12 @@ class ReplayHub:
             pipeline_tag=params.pipeline_tag,
             include_private=include_private,
         )
-        indices = self.catalog.select(selection)
+        catalog = self.catalog  # one listing per page, even across replace_data()
+        indices = catalog.select(selection)
         cursor = params.cursor or Cursor(offset=0, page=1, previous=0)
         start = cursor.previous if fault == "repeat_page" else cursor.offset
         items = indices[start : start + params.limit]
-        body = self.catalog.render(items, params.extras, params.expand)
+        body = catalog.render(items, params.extras, params.expand)
         headers: list[tuple[str, str]] = []
         link = self._next_link(handler, pairs, cursor, params.limit, len(indices), fault)
         if link is not None:

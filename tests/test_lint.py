@@ -19,6 +19,7 @@ MODELS = sorted((REPO / "models").rglob("*.sql"))
 # Targets a user is told about in the README; `bench` joins once its target exists.
 DOCUMENTED_TARGETS = {
     "run", "test", "ingest", "build", "plots", "docs", "docs-static", "shell", "lint", "clean",
+    "daily", "freshness",
 }  # fmt: skip
 
 

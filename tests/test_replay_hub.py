@@ -264,6 +264,35 @@ def test_expand_spellings(hub: ReplayHub) -> None:
     assert all(set(o) == {"_id", "id", "likes", "tags"} for o in plain)
 
 
+def test_a_listing_that_records_downloads_all_time_serves_it_only_when_expanded(
+    recorded: list[Model],
+) -> None:
+    """A day of a daily series carries its own cumulative downloads; the Hub sends them only
+    on request, so the plain listing (and `full`) leaves them out."""
+    day = [{**m, "downloadsAllTime": 10_000 + i} for i, m in enumerate(recorded[:50])]
+    with ReplayHub(day) as server:
+        plain = get(server, {"sort": "downloads"}).json()
+        assert plain == expected(recorded[:50], sort="downloads")
+        assert all("downloadsAllTime" not in o for o in get(server, {"full": "true"}).json())
+        served = get(server, {"expand": ["downloadsAllTime", "likes"]}).json()
+        want = {m["id"]: m["downloadsAllTime"] for m in day}
+        assert {o["id"]: o["downloadsAllTime"] for o in served} == want
+        assert all(set(o) == {"_id", "id", "downloadsAllTime", "likes"} for o in served)
+    assert server.errors == []
+
+
+def test_replace_data_serves_the_next_day(hub: ReplayHub, recorded: list[Model]) -> None:
+    first = get(hub, {"limit": 600})
+    later = [{**m, "likes": m["likes"] + 1} for m in recorded[:700]]
+    hub.replace_data(later)
+    assert len(hub) == 700
+    assert get(hub, {"sort": "likes"}).json() == expected(later, sort="likes")
+    # A crawl across the switch reads on in the new listing, as on the live Hub.
+    rest = requests.get(first.links["next"]["url"], timeout=10).json()
+    assert ids(rest) == ids(expected(later))[600:]
+    assert hub.requests[-1].query["limit"] == ["600"]
+
+
 def test_full_adds_derived_fields_and_keeps_recorded_bytes(
     hub: ReplayHub, recorded: list[Model]
 ) -> None:
