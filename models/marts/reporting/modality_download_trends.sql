@@ -22,7 +22,7 @@ modality_legend as (
 -- downloads per day moves with who is in the sample, not with use.
 full_snapshots as (
 
-    select snapshot_id, is_newest from snapshots
+    select snapshot_id from snapshots
     where is_full_catalogue
 
 ),
@@ -58,7 +58,6 @@ final as (
     select
         measured.snapshot_id,
         measured.snapshot_at,
-        full_snapshots.is_newest,
         measured.modality,
         modality_legend.modality_label,
         modality_legend.display_order,
@@ -70,7 +69,6 @@ final as (
             / nullif(sum(measured.downloads_per_day) over (partition by measured.snapshot_id), 0)
         )::double as share_of_downloads_per_day,
     from measured
-    inner join full_snapshots on measured.snapshot_id = full_snapshots.snapshot_id
     left join modality_legend
         on measured.modality is not distinct from modality_legend.modality
 
