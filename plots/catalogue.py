@@ -33,6 +33,7 @@ from plots.data import (
     one,
 )
 from plots.figures import Rendered, bar_lengths, compact_axis, day, finish, month_tick_step
+from plots.tables import DATE, DECIMAL, INTEGER, SHARE, TOP_ROWS, Column, TableSpec
 
 if TYPE_CHECKING:
     from plots.report import Section
@@ -334,13 +335,63 @@ def draw_use_trend(data: UseTrend, sample_caption: str) -> Rendered:
     return finish(fig, title, caption, plotted)
 
 
-FIGURE_SPECS: list[tuple[str, str, tuple[str, ...], Callable[[Connection], Any], Any]] = [
+RELEASE_WINDOWS = TableSpec(
+    "table-catalogue-release-windows",
+    "Releases in the 12 whole months before the crawl's month, against the 12 before those",
+    "catalogue_summary",
+    "select last_12_months_from, last_12_months_model_count, previous_12_months_model_count, "
+    "ratio_to_previous_12_months, peak_release_month, peak_month_model_count "
+    "from marts.catalogue_summary",
+    (
+        Column("12 months from", DATE),
+        Column("Models created in them", INTEGER),
+        Column("In the 12 months before", INTEGER),
+        Column("Ratio", DECIMAL),
+        Column("Peak month since 2022", DATE),
+        Column("Models that month", INTEGER),
+    ),
+)
+MODALITY_USE = TableSpec(
+    "table-catalogue-modality-use",
+    "Use by modality in the full catalogue",
+    "catalogue_modality_use",
+    "select modality_label, model_count, share_of_models, total_downloads, share_of_downloads, "
+    "share_of_likes from marts.catalogue_modality_use order by total_downloads desc, display_order",
+    (
+        Column("Modality"),
+        Column("Models", INTEGER),
+        Column("Share of models", SHARE),
+        Column("Downloads (30 days)", INTEGER),
+        Column("Share of downloads", SHARE),
+        Column("Share of likes", SHARE),
+    ),
+)
+USE_TREND = TableSpec(
+    "table-modality-download-trends",
+    f"Downloads per day by modality, from all-time counts: the {TOP_ROWS} newest rows",
+    "modality_download_trends",
+    "select snapshot_at::date, modality_label, model_count, downloads_per_day, "
+    "share_of_downloads_per_day from marts.modality_download_trends "
+    f"order by snapshot_at desc, downloads_per_day desc, display_order limit {TOP_ROWS}",
+    (
+        Column("Snapshot", DATE),
+        Column("Modality"),
+        Column("Categorised models", INTEGER),
+        Column("Downloads per day (all-time counts)", DECIMAL),
+        Column("Share of downloads per day", SHARE),
+    ),
+)
+
+FIGURE_SPECS: list[
+    tuple[str, str, tuple[str, ...], Callable[[Connection], Any], Any, tuple[TableSpec, ...]]
+] = [
     (
         "catalogue_releases",
         "How many models does the Hub release each month, by modality?",
         ("catalogue_release_trends", "catalogue_summary", "modality_legend", *SAMPLE_MARTS),
         catalogue_releases,
         draw_catalogue_releases,
+        (RELEASE_WINDOWS,),
     ),
     (
         "catalogue_modality_use",
@@ -348,6 +399,7 @@ FIGURE_SPECS: list[tuple[str, str, tuple[str, ...], Callable[[Connection], Any],
         ("catalogue_modality_use", "catalogue_summary", *SAMPLE_MARTS),
         modality_use,
         draw_modality_use,
+        (MODALITY_USE,),
     ),
     (
         "modality_download_trends",
@@ -355,6 +407,7 @@ FIGURE_SPECS: list[tuple[str, str, tuple[str, ...], Callable[[Connection], Any],
         ("modality_download_trends", "modality_legend", *SAMPLE_MARTS),
         use_trend,
         draw_use_trend,
+        (USE_TREND,),
     ),
 ]
 FIGURE_NAMES = frozenset(spec[0] for spec in FIGURE_SPECS)
