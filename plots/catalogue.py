@@ -52,6 +52,11 @@ ALL_TIME_NOTE = (
 CATALOGUE_MARTS = ("catalogue_summary", "catalogue_modality_use")
 USE_TREND_MARTS = ("modality_download_trends",)
 MEASURES = ("models", "downloads", "likes")
+# The modality with the most downloads a day at the newest measured snapshot.
+LATEST_LEADER = (
+    "select modality_label, downloads_per_day from marts.modality_download_trends "
+    "order by snapshot_at desc, downloads_per_day desc, display_order limit 1"
+)
 MEASURE_WORDS = {"models": "models", "downloads": "30-day downloads", "likes": "likes"}
 
 
@@ -274,6 +279,8 @@ class UseTrend:
     snapshots: list[datetime]
     modalities: list[str]
     per_day: dict[str, list[float | None]]
+    lead_label: str
+    lead_per_day: float
     legend: Legend
 
 
@@ -293,7 +300,8 @@ def use_trend(con: Connection) -> UseTrend:
     per_day: dict[str, list[float | None]] = {}
     for snapshot_at, modality, value in rows:
         per_day.setdefault(modality, [None] * len(snapshots))[index[snapshot_at]] = value
-    return UseTrend(snapshots, list(per_day), per_day, legend(con))
+    lead_label, lead_per_day = one(con, LATEST_LEADER)
+    return UseTrend(snapshots, list(per_day), per_day, lead_label, lead_per_day, legend(con))
 
 
 def draw_use_trend(data: UseTrend, sample_caption: str) -> Rendered:
@@ -320,13 +328,9 @@ def draw_use_trend(data: UseTrend, sample_caption: str) -> Rendered:
     style.modality_legend(
         ax, data.legend, data.modalities, loc="upper left", bbox_to_anchor=(1.01, 1)
     )
-    latest = {m: v[-1] for m, v in data.per_day.items() if v[-1] is not None}
-    lead = max(latest, key=lambda m: latest[m]) if latest else None
     title = (
-        f"Downloads per day by modality, {day(data.snapshots[0])} to {day(data.snapshots[-1])}"
-        if lead is None
-        else f"{data.legend.label(lead)} models are downloaded most: "
-        f"{style.compact(latest[lead])} a day by {day(data.snapshots[-1])}"
+        f"{data.lead_label} models are downloaded most: {style.compact(data.lead_per_day)} a "
+        f"day by {day(data.snapshots[-1])}"
     )
     caption = (
         "Each point is one full-catalogue snapshot: the downloads a day of the modality's "
@@ -443,7 +447,6 @@ def catalogue_facts(con: Connection) -> Facts:
     ) = row
     facts: Facts = {
         "catalogue_date": snapshot_at.strftime("%Y-%m-%d"),
-        "catalogue_month": snapshot_at.strftime("%B %Y"),
         "catalogue_description": described,
         "catalogue_model_count": models,
         "catalogue_categorised_count": categorised,
@@ -490,7 +493,7 @@ def use_trend_facts(con: Connection) -> Facts:
         con,
         "select snapshot_at, modality_label, downloads_per_day, share_of_downloads_per_day "
         "from marts.modality_download_trends "
-        "order by snapshot_at desc, downloads_per_day desc nulls last, display_order limit 1",
+        "order by snapshot_at desc, downloads_per_day desc, display_order limit 1",
     )
     text = "from marts.modality_download_trends where modality = ? order by snapshot_at"
     text_first = one(con, f"select downloads_per_day {text} limit 1", [TEXT_MODALITY])
@@ -517,7 +520,8 @@ def catalogue_sentences(facts: Facts) -> list[str]:
     if facts.get("catalogue_model_count"):
         sentences.append(
             f"In the Hub's full catalogue ({facts['catalogue_model_count']:,} models crawled on "
-            f"{facts['catalogue_date']}), natural-language models are "
+            f"{facts['catalogue_date']}, {facts['catalogue_categorised_count']:,} of them with a "
+            "category), natural-language models are "
             f"{style.percent(facts['catalogue_text_share_models'])} of all models and get "
             f"{style.percent(facts['catalogue_text_share_downloads'])} of the 30-day downloads."
         )
@@ -546,7 +550,8 @@ def use_trend_sentence(facts: Facts) -> str:
         f"Downloads per day, from the Hub's all-time counts between full-catalogue snapshots: "
         f"{facts['use_trend_leader_label']} leads on {facts['use_trend_latest_date']} with "
         f"{style.compact(facts['use_trend_leader_per_day'])} a day "
-        f"({style.percent(facts['use_trend_leader_share'])} of the categorised models'){text}."
+        f"({style.percent(facts['use_trend_leader_share'])} of all categorised models' "
+        f"downloads a day){text}."
     )
 
 
