@@ -255,7 +255,7 @@ def draw_modality_use(data: ModalityUse, sample_caption: str) -> Rendered:
     )
     lead = data.labels[0]
     title = (
-        f"{lead} models get {style.percent(data.download_shares[0])} of the Hub's downloads "
+        f"{lead} models get {style.percent(data.download_shares[0])} of the Hub's 30-day downloads "
         f"while being {style.percent(data.model_shares[0])} of its models"
     )
     caption = (
@@ -538,7 +538,10 @@ def catalogue_sentences(facts: Facts) -> list[str]:
 
 def use_trend_sentence(facts: Facts) -> str:
     text = ""
-    if facts.get("use_trend_text_latest_per_day") is not None:
+    # One measured snapshot has no "from ... to" to tell.
+    if facts.get("use_trend_text_latest_per_day") is not None and (
+        facts["use_trend_first_date"] != facts["use_trend_latest_date"]
+    ):
         text = (
             f"; natural-language models went from "
             f"{style.compact(facts['use_trend_text_first_per_day'])} a day on "
