@@ -10,10 +10,9 @@ selects from those marts and formats.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.patches import Patch
@@ -41,8 +40,9 @@ if TYPE_CHECKING:
 Facts = dict[str, Any]
 
 NOT_A_CATALOGUE = (
-    "The newest snapshot is not a full-catalogue crawl, so nothing here describes the Hub. "
-    "Crawl every page with python -m ingest --all, then make build."
+    "The newest snapshot is not a full-catalogue crawl, so the catalogue marts are empty: "
+    "a sample does not describe the Hub. Crawl every page with python -m ingest --all, then "
+    "make build."
 )
 # What "downloads per day" is, wherever the report or a figure says it.
 ALL_TIME_NOTE = (
@@ -57,6 +57,8 @@ LATEST_LEADER = (
     "select modality_label, downloads_per_day from marts.modality_download_trends "
     "order by snapshot_at desc, downloads_per_day desc, display_order limit 1"
 )
+# Up to this many snapshots each gets its own labelled tick; more get matplotlib's date ticks.
+MAX_DATE_TICKS = 12
 MEASURE_WORDS = {"models": "models", "downloads": "30-day downloads", "likes": "likes"}
 
 
@@ -320,6 +322,12 @@ def draw_use_trend(data: UseTrend, sample_caption: str) -> Rendered:
         )
         plotted[data.legend.label(modality)] = list(line.get_ydata())
     compact_axis(ax, "y")
+    # Matplotlib pads one date by years either side: keep the axis to the snapshots' span.
+    pad = max((data.snapshots[-1] - data.snapshots[0]) / 20, timedelta(days=1))
+    ax.set_xlim(data.snapshots[0] - pad, data.snapshots[-1] + pad)
+    if len(data.snapshots) <= MAX_DATE_TICKS:
+        ax.set_xticks(data.snapshots, [day(s) for s in data.snapshots])
+    ax.set_ylim(bottom=0)
     ax.set_ylabel("Downloads per day, from all-time counts")
     ax.set_xlabel("Full-catalogue snapshot (UTC)")
     ax.yaxis.grid(True, color="#E5E5E5", linewidth=0.6)
@@ -330,7 +338,7 @@ def draw_use_trend(data: UseTrend, sample_caption: str) -> Rendered:
     )
     title = (
         f"{data.lead_label} models are downloaded most: {style.compact(data.lead_per_day)} a "
-        f"day by {day(data.snapshots[-1])}"
+        f"day at the snapshot of {day(data.snapshots[-1])}"
     )
     caption = (
         "Each point is one full-catalogue snapshot: the downloads a day of the modality's "
@@ -559,7 +567,8 @@ def use_trend_sentence(facts: Facts) -> str:
 
 
 def section(facts: Facts) -> Section:
-    """The report's full-catalogue section: what it holds; its figures follow as sections."""
+    """The report's full-catalogue section: what it holds (its findings are among the key
+    findings); its figures follow as sections."""
     from plots.report import Section
 
     if facts.get("catalogue_model_count"):
@@ -570,17 +579,10 @@ def section(facts: Facts) -> Section:
             "above are decided on them."
         )
     else:
-        opening = NOT_A_CATALOGUE.replace("so nothing here", "so nothing in this section")
-    sentences = catalogue_sentences(facts)
-    findings = (
-        "<ul>\n" + "\n".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "\n</ul>"
-        if sentences
-        else ""
-    )
+        opening = NOT_A_CATALOGUE
     return Section(
         "full-catalogue",
         "The Hub's full catalogue",
         paragraphs=(opening, ALL_TIME_NOTE),
-        html=findings,
         marts=(*CATALOGUE_MARTS, *USE_TREND_MARTS),
     )
