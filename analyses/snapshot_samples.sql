@@ -9,5 +9,9 @@ select
     is_full_catalogue,
     duplicate_count,
     rejected_count,
+    is_newest,
+    -- The age when the warehouse was built, and now: the first stays put as days pass.
+    age_days_at_build,
+    now()::timestamp - snapshot_at as age_now,
 from marts.snapshots
 order by snapshot_at desc

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from plots import data, figures, lineage, tables
+from plots import catalogue, data, figures, lineage, tables
 from plots.data import SAMPLE_MARTS
 from plots.figures import Rendered
 from plots.tables import TableSpec
@@ -149,7 +149,9 @@ TABLE_SECTIONS: list[TableSection] = [
         (tables.AUTHORS, tables.LICENCES, tables.LIBRARIES),
     ),
 ]
-# Who builds on whom (issue 16): its figures are defined in plots/lineage.py.
+# Trends from a full-catalogue crawl (issue 12) and who builds on whom (issue 16): their figures
+# are defined in plots/catalogue.py and plots/lineage.py.
+FIGURES += [FigureSpec(*spec) for spec in catalogue.FIGURE_SPECS]
 FIGURES += [FigureSpec(*spec) for spec in lineage.FIGURE_SPECS]
 
 

@@ -21,7 +21,7 @@ from hf_common.cli import (
     database_path,
     positive_int,
 )
-from plots import data, figures, lineage, report, style, tables
+from plots import catalogue, data, figures, lineage, report, style, tables
 from plots.catalog import FIGURES, TABLE_SECTIONS, FigureSpec, render
 from plots.facts import Facts, compute_facts
 from plots.warehouse import WarehouseError, open_warehouse
@@ -168,7 +168,8 @@ def report_sections(
 ) -> list[report.Section]:
     """A section per drawn figure, with its tables, then the sections of tables alone.
 
-    "Who builds on whom" opens with its findings, just before the first of its figures.
+    "The Hub's full catalogue" and "Who builds on whom" open with their findings, just before
+    the first of their figures.
     """
     specs = {spec.name: spec for spec in FIGURES}
     sections = [
@@ -190,8 +191,9 @@ def report_sections(
         )
         for section in TABLE_SECTIONS
     ]
-    first = next((i for i, s in enumerate(sections) if s.id in lineage.FIGURE_NAMES), None)
-    sections.insert(len(sections) if first is None else first, lineage.section(facts))
+    for module in (catalogue, lineage):
+        first = next((i for i, s in enumerate(sections) if s.id in module.FIGURE_NAMES), None)
+        sections.insert(len(sections) if first is None else first, module.section(facts))
     return sections
 
 

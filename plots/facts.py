@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from plots import lineage
+from plots import catalogue, lineage
 from plots.data import TEXT_MODALITY, Connection, MissingData, fetch, one, require
 
 log = logging.getLogger(__name__)
@@ -41,12 +41,12 @@ LLM_CATEGORY = "text-generation"
 def sample_facts(con: Connection) -> Facts:
     summary = one(
         con,
-        "select snapshot_count, model_count, placeholder_count, placeholder_share "
-        "from marts.sample_summary",
+        "select snapshot_count, model_count, placeholder_count, placeholder_share, "
+        "latest_snapshot_age_days, built_at from marts.sample_summary",
     )
     if not summary:
         raise MissingData("marts.sample_summary is empty")
-    snapshot_count, model_count, placeholders, placeholder_share = summary
+    snapshot_count, model_count, placeholders, placeholder_share, age_days, built_at = summary
     (
         snapshot_id,
         snapshot_at,
@@ -79,6 +79,8 @@ def sample_facts(con: Connection) -> Facts:
         "latest_last_30_days_share": last_30_share,
         "placeholder_count": placeholders,
         "placeholder_share": placeholder_share,
+        "latest_age_days": age_days,
+        "built_at": built_at.strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
@@ -225,6 +227,9 @@ GROUPS: dict[str, FactGroup] = {
     "popularity": FactGroup(("popularity_summary",), popularity_facts),
     "years": FactGroup(("releases_by_year", "modality_share_by_year"), year_facts),
     "growth": FactGroup(("growth_summary",), growth_facts),
+    # Trends from a full-catalogue crawl (issue 12): selected in plots/catalogue.py.
+    "catalogue": FactGroup(catalogue.CATALOGUE_MARTS, catalogue.catalogue_facts),
+    "use_trend": FactGroup(catalogue.USE_TREND_MARTS, catalogue.use_trend_facts),
     # Who builds on whom (issue 16): selected in plots/lineage.py.
     "lineage": FactGroup(lineage.FACT_MARTS, lineage.lineage_facts),
 }

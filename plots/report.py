@@ -17,15 +17,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from plots import tables
+from plots import catalogue, tables
+from plots.data import TEXT_MODALITY
 from plots.facts import Facts
 from plots.figures import Rendered, strength
 from plots.style import compact, percent
 from plots.tables import Table
 
 SUPPORTED, REFUTED, UNDECIDABLE = "supported", "refuted", "undecidable"
-# A newest full year at least this many times the year before counts as a "sharp increase".
+# Releases in the last 12 whole months at least this many times the 12 before count as a
+# "sharp increase".
 SHARP_INCREASE_RATIO = 1.5
+# A full-catalogue newest snapshot whose catalogue marts are absent or empty decides nothing.
+CATALOGUE_MISSING = (
+    "The newest snapshot is a full-catalogue crawl, but the catalogue marts hold none of its "
+    "models (not built yet, or a crawl without every field the marts use): run make build."
+)
 # `make docs` serves the dbt docs site here; `python -m plots --docs-url` points elsewhere.
 DEFAULT_DOCS_URL = "http://127.0.0.1:8080/"
 DBT_PROJECT = "hf_trends"
@@ -80,6 +87,11 @@ def sample_paragraphs(facts: Facts) -> list[str]:
         f"snapshot it appears in. The latest snapshot is "
         f"{facts['latest_sample_description']}."
     ]
+    if has(facts, "latest_age_days"):
+        paragraphs.append(
+            f"That snapshot was {facts['latest_age_days']:,.1f} days old when this warehouse was "
+            f"built ({facts['built_at']}): every number here describes the Hub as it was then."
+        )
     if facts.get("latest_is_full_catalogue"):
         paragraphs.append(
             "That snapshot is a full, unfiltered crawl of the Hub's catalogue, so counts describe "
@@ -139,7 +151,9 @@ def key_findings(facts: Facts) -> list[str]:
             f"Likes and downloads are {strength(facts['r_downloads_likes'])} correlated: "
             f"Pearson r = {facts['r_downloads_likes']:.2f} over {facts['r_model_count']:,} models."
         )
-    if has(facts, "newest_year_share", "latest_last_30_days_share"):
+    if has(facts, "newest_year_share", "latest_last_30_days_share") and not facts.get(
+        "latest_is_full_catalogue"
+    ):
         sentences.append(
             f"{percent(facts['newest_year_share'])} of the sampled models were created in "
             f"{facts['newest_year']} and {percent(facts['latest_last_30_days_share'])} of the "
@@ -153,6 +167,7 @@ def key_findings(facts: Facts) -> list[str]:
             f"of {facts['last_year']}'s {facts['last_year_count']:,}, peaking at "
             f"{percent(facts['text_share_peak'])} in {facts['text_share_peak_year']}."
         )
+    sentences += catalogue.catalogue_sentences(facts)
     if has(facts, "growth_model_count"):
         sentences.append(growth_sentence(facts))
     elif has(facts, "snapshot_count"):
@@ -195,6 +210,10 @@ MEASURE_NAMES = {
 
 def text_dominates(facts: Facts) -> SeedFinding:
     claim = "Text-based models dominate model releases and popularity metrics."
+    if has(facts, "catalogue_model_count"):
+        return text_dominates_catalogue(claim, facts)
+    if facts.get("latest_is_full_catalogue"):
+        return SeedFinding(claim, UNDECIDABLE, CATALOGUE_MISSING)
     if not has(facts, "text_share_models"):
         return SeedFinding(claim, UNDECIDABLE, "The category marts are missing.")
     measures = ("models", "downloads", "likes", "trending")
@@ -205,23 +224,40 @@ def text_dominates(facts: Facts) -> SeedFinding:
         f"{percent(facts['text_share_likes'])} of likes and "
         f"{percent(facts['text_share_trending'])} of trending score"
     )
-    if not facts.get("latest_is_full_catalogue"):
-        # The same argument as for release growth: a trending list is not the Hub's releases,
-        # so neither leading it nor trailing in it decides what dominates releases.
-        return SeedFinding(
-            claim,
-            UNDECIDABLE,
-            f"{numbers} in this sample. {trending_leaders(facts, measures, lost)} But the sample "
-            "is the list of models trending now, not the Hub's releases or its popularity at "
-            "large, so it cannot decide what dominates them. Only a full-catalogue crawl can.",
-        )
+    # A trending list is not the Hub's releases, so neither leading it nor trailing in it
+    # decides what dominates releases; only the catalogue marts can (above).
+    return SeedFinding(
+        claim,
+        UNDECIDABLE,
+        f"{numbers} in this sample. {trending_leaders(facts, measures, lost)} But the sample "
+        "is the list of models trending now, not the Hub's releases or its popularity at "
+        "large, so it cannot decide what dominates them. Only a full-catalogue crawl can.",
+    )
+
+
+def text_dominates_catalogue(claim: str, facts: Facts) -> SeedFinding:
+    """Decided on the newest snapshot when it is the whole Hub (marts.catalogue_*)."""
+    measures = catalogue.MEASURES
+    lost = [m for m in measures if facts[f"catalogue_leader_{m}"] != TEXT_MODALITY]
+    numbers = (
+        f"In the full catalogue ({facts['catalogue_model_count']:,} models on "
+        f"{facts['catalogue_date']}), natural-language (text) models are "
+        f"{percent(facts['catalogue_text_share_models'])} of all models, get "
+        f"{percent(facts['catalogue_text_share_downloads'])} of the 30-day downloads and "
+        f"{percent(facts['catalogue_text_share_likes'])} of the likes"
+    )
     if not lost:
         return SeedFinding(
-            claim, SUPPORTED, f"{numbers}: the largest research group on all four measures."
+            claim, SUPPORTED, f"{numbers}: the largest modality on models, downloads and likes."
         )
-    return SeedFinding(
-        claim, REFUTED, f"{numbers}. Refuted as stated: {trending_leaders(facts, measures, lost)}"
+    leaders = join_words(
+        [
+            f"{facts[f'catalogue_leader_{m}_label']} leads {catalogue.MEASURE_WORDS[m]} with "
+            f"{percent(facts[f'catalogue_leader_{m}_share'])}"
+            for m in lost
+        ]
     )
+    return SeedFinding(claim, REFUTED, f"{numbers}. Refuted as stated: {leaders}.")
 
 
 def trending_leaders(facts: Facts, measures: Sequence[str], lost: list[str]) -> str:
@@ -267,33 +303,50 @@ def llm_growth(facts: Facts) -> SeedFinding:
 
 def release_growth(facts: Facts) -> SeedFinding:
     claim = "Recent years show a sharp increase in AI model releases."
+    if has(facts, "catalogue_model_count"):
+        return release_growth_catalogue(claim, facts)
+    if facts.get("latest_is_full_catalogue"):
+        return SeedFinding(claim, UNDECIDABLE, CATALOGUE_MISSING)
     if not has(facts, "newest_year", "previous_year_count", "newest_year_ratio_to_previous"):
         return SeedFinding(claim, UNDECIDABLE, "Fewer than two release years are in the data.")
-    numbers = (
+    return SeedFinding(
+        claim,
+        UNDECIDABLE,
         f"{facts['newest_year_count']:,} sampled models ({percent(facts['newest_year_share'])}) "
         f"were created in {facts['newest_year']} against {facts['previous_year_count']:,} "
-        f"({percent(facts['previous_year_share'])}) in {facts['previous_year']}"
-    )
-    placeholders = (
+        f"({percent(facts['previous_year_share'])}) in {facts['previous_year']}, but a trending "
+        f"list keeps mostly new models ({percent(facts['latest_last_30_days_share'])} of the "
+        "latest snapshot was created in its last 30 days), so the skew to recent years is the "
+        "sampling, not the Hub's release history. Only a full-catalogue crawl can decide it. "
         f"{facts['placeholder_count']:,} placeholder-dated models have no real year and are "
-        "left aside."
+        "left aside.",
     )
-    if not facts.get("latest_is_full_catalogue"):
+
+
+def release_growth_catalogue(claim: str, facts: Facts) -> SeedFinding:
+    """Whole 12-month windows of the full catalogue (marts.catalogue_summary)."""
+    ratio = facts["catalogue_release_ratio"]
+    numbers = (
+        f"{facts['catalogue_last_12_count']:,} models of the full catalogue "
+        f"({facts['catalogue_date']}) were created in the 12 whole months from "
+        f"{facts['catalogue_window_from']} against {facts['catalogue_previous_12_count']:,} in "
+        "the 12 months before"
+    )
+    caveats = (
+        "Only models still on the Hub are counted, so deleted older models make earlier months "
+        f"look smaller; {facts['catalogue_placeholder_count']:,} models carry the Hub's import "
+        "placeholder date (before March 2022) and are left aside."
+    )
+    if ratio is None:
         return SeedFinding(
-            claim,
-            UNDECIDABLE,
-            f"{numbers}, but a trending list keeps mostly new models "
-            f"({percent(facts['latest_last_30_days_share'])} of the latest snapshot was created "
-            "in its last 30 days), so the skew to recent years is the sampling, not the Hub's "
-            f"release history. Only a full-catalogue crawl can decide it. {placeholders}",
+            claim, UNDECIDABLE, f"{numbers}: no earlier releases to compare with. {caveats}"
         )
-    ratio = facts["newest_year_ratio_to_previous"]
     verdict = SUPPORTED if ratio >= SHARP_INCREASE_RATIO else REFUTED
     return SeedFinding(
         claim,
         verdict,
-        f"{numbers} in a full-catalogue crawl: {ratio:.1f} times as many (a sharp increase "
-        f"means at least {SHARP_INCREASE_RATIO}). The newest year may be partial. {placeholders}",
+        f"{numbers}: {ratio:.1f} times as many (a sharp increase means at least "
+        f"{SHARP_INCREASE_RATIO}). {caveats}",
     )
 
 

@@ -24,7 +24,10 @@ MARTS = {
     "model_snapshots": "select * from marts.model_snapshots order by model_id, snapshot_id",
     "model_growth": "select * from marts.model_growth order by model_id, snapshot_id",
     "category_trends": "select * from marts.category_trends order by snapshot_id, category",
-    "snapshots": "select * from marts.snapshots order by snapshot_id",
+    # built_at and the age measured to it are the build's own time, by design.
+    "snapshots": (
+        "select * exclude (built_at, age_days_at_build) from marts.snapshots order by snapshot_id"
+    ),
     "release_trends": "select * from marts.release_trends order by release_month, modality",
     "model_tags": "select * from marts.model_tags order by model_id, tag",
     "history": (

@@ -32,7 +32,7 @@ from matplotlib import image as mpimg
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from hf_common.cli import missing_warehouse_message
-from plots import cli, data, export, figures, tables
+from plots import catalogue, cli, data, export, figures, tables
 from plots import report as html_report
 from plots.catalog import FIGURES, TABLE_SECTIONS, render
 from plots.facts import compute_facts, report_marts
@@ -153,8 +153,9 @@ def test_every_figure_and_the_report_are_written(built: Built) -> None:
         assert_not_blank(path)
         assert f"wrote {path}" in built.result.stderr
     assert (built.out / "report.html").is_file()
-    # Two snapshots and every mart built: nothing should fall back to a placeholder.
-    assert "(0 placeholders)" in built.result.stderr
+    # Two snapshots and every mart built: only the full-catalogue figures fall back to a
+    # placeholder, since these snapshots are samples (tests/test_catalogue.py checks them).
+    assert f"({len(catalogue.FIGURE_NAMES)} placeholders)" in built.result.stderr
 
 
 def test_help_exits_zero() -> None:
@@ -723,7 +724,9 @@ def test_report_tables_equal_their_marts(
     con: duckdb.DuckDBPyConnection, report: tuple[str, ReportParser]
 ) -> None:
     text, _ = report
-    specs = [t for s in FIGURES for t in s.tables] + [t for s in TABLE_SECTIONS for t in s.tables]
+    # The catalogue's tables are empty on a sample: tests/test_catalogue.py checks them.
+    drawn = [s for s in FIGURES if s.name not in catalogue.FIGURE_NAMES]
+    specs = [t for s in drawn for t in s.tables] + [t for s in TABLE_SECTIONS for t in s.tables]
     for spec in specs:
         rows = sql(con, spec.sql)
         assert rows, f"{spec.name}: marts.{spec.mart} gave no rows"
@@ -734,24 +737,33 @@ def test_report_tables_equal_their_marts(
             assert f">{html.escape(shown)}</td>" in table, (spec.name, shown)
 
 
-def test_release_growth_is_judged_on_the_marts_ratio() -> None:
-    from plots.report import REFUTED, SUPPORTED, release_growth
+CATALOGUE_FACTS: dict[str, Any] = {
+    "catalogue_model_count": 2000,
+    "catalogue_date": "2025-12-01",
+    "catalogue_placeholder_count": 40,
+    "catalogue_window_from": "December 2024",
+    "catalogue_last_12_count": 300,
+    "catalogue_previous_12_count": 200,
+    "catalogue_release_ratio": 1.5,
+    "catalogue_text_share_models": 0.4,
+    "catalogue_text_share_downloads": 0.6,
+    "catalogue_text_share_likes": 0.5,
+    **{f"catalogue_leader_{m}": "nlp" for m in ("models", "downloads", "likes")},
+    **{f"catalogue_leader_{m}_label": "Natural language" for m in ("models", "downloads", "likes")},
+    **{f"catalogue_leader_{m}_share": 0.5 for m in ("models", "downloads", "likes")},
+}
 
-    facts = {
-        "newest_year": 2025,
-        "newest_year_count": 300,
-        "newest_year_share": 0.6,
-        "previous_year": 2024,
-        "previous_year_count": 200,
-        "previous_year_share": 0.4,
-        "newest_year_ratio_to_previous": 1.5,
-        "placeholder_count": 0,
-        "latest_is_full_catalogue": True,
-    }
-    judged = release_growth(facts)
+
+def test_release_growth_is_judged_on_the_catalogues_ratio() -> None:
+    from plots.report import REFUTED, SUPPORTED, UNDECIDABLE, release_growth
+
+    judged = release_growth(CATALOGUE_FACTS)
     assert judged.verdict == SUPPORTED and "1.5 times as many" in judged.reasoning
-    judged = release_growth({**facts, "newest_year_ratio_to_previous": 1.2})
+    judged = release_growth({**CATALOGUE_FACTS, "catalogue_release_ratio": 1.2})
     assert judged.verdict == REFUTED and "1.2 times as many" in judged.reasoning
+    # A full newest snapshot whose catalogue marts are empty decides nothing.
+    judged = release_growth({"latest_is_full_catalogue": True, "newest_year": 2025})
+    assert judged.verdict == UNDECIDABLE and "catalogue marts" in judged.reasoning
 
 
 def test_report_escapes_text() -> None:
@@ -772,15 +784,21 @@ def test_text_dominance_is_undecidable_on_a_trending_sample() -> None:
         "text_share_downloads": 0.68,
         "text_share_likes": 0.48,
         "text_share_trending": 0.32,
-        **{f"leading_group_{m}": "Text" for m in ("models", "downloads", "likes")},
-        "leading_group_trending": "Vision",
+        **{f"leading_group_{m}": "Text" for m in ("models", "downloads", "likes", "trending")},
         **{f"leading_group_{m}_share": 0.5 for m in ("models", "downloads", "likes", "trending")},
     }
+    # Text leads this sample on every measure, and that still decides nothing about the Hub.
     assert html_report.text_dominates(facts).verdict == html_report.UNDECIDABLE
-    full = {**facts, "latest_is_full_catalogue": True}
-    assert html_report.text_dominates(full).verdict == html_report.REFUTED
-    led = {**full, "leading_group_trending": "Text"}
-    assert html_report.text_dominates(led).verdict == html_report.SUPPORTED
+    full = {**facts, **CATALOGUE_FACTS}
+    assert html_report.text_dominates(full).verdict == html_report.SUPPORTED
+    lost = {
+        **full,
+        "catalogue_leader_downloads": "cv",
+        "catalogue_leader_downloads_label": "Computer vision",
+    }
+    judged = html_report.text_dominates(lost)
+    assert judged.verdict == html_report.REFUTED
+    assert "Computer vision leads 30-day downloads with 50%" in judged.reasoning
 
 
 # --------------------------------------------------------------------------- thin warehouses

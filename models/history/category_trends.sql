@@ -50,6 +50,9 @@ final as (
                 sum(per_category.total_downloads) over (partition by per_category.snapshot_id), 0
             )
         )::double as share_of_downloads,
+        -- Placeholder (branch report) until branch history's downloads per day from the Hub's
+        -- all-time counts lands: take that version on merge.
+        null::double as downloads_per_day,
     from per_category
     left join categories on per_category.category = categories.category
 

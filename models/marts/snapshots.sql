@@ -23,6 +23,7 @@ described as (
             when 'lastModified' then 'most recently updated'
             else 'trending'
         end as sort_label,
+        {{ build_started_at() }} as built_at,
     from snapshots
 
 ),
@@ -59,6 +60,12 @@ final as (
                     else ''
                 end
         end || ' on ' || strftime(snapshot_at, '%Y-%m-%d') as sample_description,
+        -- The newest by capture time, not by landing: a backfilled old response is not newest.
+        row_number() over (order by snapshot_at desc, snapshot_id desc) = 1 as is_newest,
+        built_at,
+        -- Fixed at build time so every mart and the report agree; the shell can take the age
+        -- now as `now() - snapshot_at`.
+        epoch(built_at - snapshot_at) / 86400 as age_days_at_build,
     from described
 
 )

@@ -48,8 +48,7 @@ final as (
         snapshots.sample_description,
         snapshots.is_full_catalogue,
         snapshots.model_count,
-        row_number() over (order by snapshots.snapshot_at desc, snapshots.snapshot_id desc) = 1
-            as is_latest,
+        snapshots.is_newest as is_latest,
         coalesce(newest_models.newest_model_count, 0) as newest_model_count,
         coalesce(newest_models.dated_model_count, 0) as dated_model_count,
         coalesce(newest_models.created_in_snapshot_month_count, 0)

@@ -1,5 +1,11 @@
 with
 
+snapshots as (
+
+    select * from {{ ref('snapshots') }}
+
+),
+
 sample_snapshots as (
 
     select * from {{ ref('sample_snapshots') }}
@@ -20,8 +26,8 @@ category_popularity as (
 
 latest_snapshot as (
 
-    select snapshot_id, snapshot_at from sample_snapshots
-    where is_latest
+    select snapshot_id, snapshot_at, built_at, age_days_at_build from snapshots
+    where is_newest
 
 ),
 
@@ -58,6 +64,8 @@ final as (
     select
         latest_snapshot.snapshot_id as latest_snapshot_id,
         latest_snapshot.snapshot_at as latest_snapshot_at,
+        latest_snapshot.age_days_at_build as latest_snapshot_age_days,
+        latest_snapshot.built_at,
         snapshot_totals.snapshot_count,
         model_totals.model_count,
         model_totals.placeholder_count,

@@ -1,0 +1,105 @@
+with
+
+snapshots as (
+
+    select * from {{ ref('snapshots') }}
+
+),
+
+models as (
+
+    select * from {{ ref('models') }}
+
+),
+
+modality_legend as (
+
+    select * from {{ ref('modality_legend') }}
+
+),
+
+-- Only a full-catalogue newest snapshot is the Hub; a trending sample leaves this mart empty.
+catalogue as (
+
+    select snapshot_id, snapshot_at from snapshots
+    where is_newest and is_full_catalogue
+
+),
+
+-- A model takes its values from its newest snapshot, so the catalogue's models are exactly those
+-- whose newest snapshot it is; models gone from the Hub since an older snapshot drop out.
+catalogue_models as (
+
+    select
+        catalogue.snapshot_id,
+        catalogue.snapshot_at,
+        models.modality,
+        models.downloads,
+        models.likes,
+        models.is_created_at_placeholder,
+    from models
+    inner join catalogue on models.last_snapshot_id = catalogue.snapshot_id
+
+),
+
+per_modality as (
+
+    select
+        snapshot_id,
+        any_value(snapshot_at) as snapshot_at,
+        modality,
+        count(*) as model_count,
+        count(*) filter (where is_created_at_placeholder) as placeholder_count,
+        coalesce(sum(downloads), 0)::bigint as total_downloads,
+        coalesce(sum(likes), 0)::bigint as total_likes,
+    from catalogue_models
+    group by snapshot_id, modality
+
+),
+
+-- Shares are of every model in the catalogue, those without a category included; ranks are
+-- among the modalities only, since "No category" is not a kind of model.
+final as (
+
+    select
+        per_modality.snapshot_id,
+        per_modality.snapshot_at,
+        per_modality.modality,
+        modality_legend.modality_label,
+        modality_legend.display_order,
+        per_modality.model_count,
+        per_modality.placeholder_count,
+        (per_modality.model_count / sum(per_modality.model_count) over ())::double
+            as share_of_models,
+        per_modality.total_downloads,
+        (
+            per_modality.total_downloads / nullif(sum(per_modality.total_downloads) over (), 0)
+        )::double as share_of_downloads,
+        per_modality.total_likes,
+        (per_modality.total_likes / nullif(sum(per_modality.total_likes) over (), 0))::double
+            as share_of_likes,
+        case when per_modality.modality is not null
+                then rank() over (
+                    partition by per_modality.modality is null
+                    order by per_modality.model_count desc
+                )
+        end as models_rank,
+        case when per_modality.modality is not null
+                then rank() over (
+                    partition by per_modality.modality is null
+                    order by per_modality.total_downloads desc
+                )
+        end as downloads_rank,
+        case when per_modality.modality is not null
+                then rank() over (
+                    partition by per_modality.modality is null
+                    order by per_modality.total_likes desc
+                )
+        end as likes_rank,
+    from per_modality
+    left join modality_legend
+        on per_modality.modality is not distinct from modality_legend.modality
+
+)
+
+select * from final
