@@ -6,7 +6,11 @@ with
 
 clipped as (
 
-    select * from {{ ref('int_model_snapshots_clipped') }}
+    -- The newest batch of the history: older batches were checked when they were appended.
+    select * from {{ ref('int_model_snapshots_clipped') }} as history
+    where
+        history.appended_at
+        = (select max(stamps.appended_at) from {{ ref('int_model_snapshots_clipped') }} as stamps)
 
 ),
 

@@ -38,6 +38,8 @@ final as (
         model_growth.days_between,
         model_growth.likes_change,
         model_growth.likes_per_day,
+        model_growth.downloads_per_day,
+        model_growth.downloads_30d_change,
         row_number() over (
             order by model_growth.likes_per_day desc, model_growth.model_id asc
         ) as growth_rank,
