@@ -15,6 +15,7 @@
 }}
 {%- set watermark = history_watermark('previous_snapshot_id') %}
 {%- set metrics = ['downloads', 'likes', 'downloads_all_time'] %}
+{%- set kept = ['snapshot_id', 'snapshot_at', 'loaded_at'] + metrics %}
 
 with
 
@@ -74,12 +75,7 @@ candidates as (
         stored.* exclude (
             {{ attribute_columns() | join(', ') }},
             appended_at,
-            previous_snapshot_id,
-            previous_snapshot_at,
-            previous_loaded_at,
-            {%- for metric in metrics %}
-            previous_{{ metric }},
-            {%- endfor %}
+            previous_{{ kept | join(', previous_') }}
         ),
     -- noqa: enable=RF02
     from stored
@@ -87,12 +83,9 @@ candidates as (
     union all by name
     select
         stored.model_id,
-        stored.previous_snapshot_id as snapshot_id,
-        stored.previous_snapshot_at as snapshot_at,
-        stored.previous_loaded_at as loaded_at,
         true as is_full_observation,
-        {%- for metric in metrics %}
-        stored.previous_{{ metric }} as {{ metric }},
+        {%- for column in kept %}
+        stored.previous_{{ column }} as {{ column }},
         {%- endfor %}
         0::bigint as snapshot_count,
     from stored
@@ -113,11 +106,8 @@ ranked as (
         max(last_seen_at) over by_model as last_seen_at,
         (sum(snapshot_count) over by_model)::bigint as snapshot_count,
         lead(is_full_observation) over by_rank as next_is_full_observation,
-        lead(snapshot_id) over by_rank as next_snapshot_id,
-        lead(snapshot_at) over by_rank as next_snapshot_at,
-        lead(loaded_at) over by_rank as next_loaded_at,
-        {%- for metric in metrics %}
-        lead({{ metric }}) over by_rank as next_{{ metric }},
+        {%- for column in kept %}
+        lead({{ column }}) over by_rank as next_{{ column }},
         {%- endfor %}
     from candidates
     window
@@ -126,24 +116,19 @@ ranked as (
             partition by model_id
             order by not is_full_observation, snapshot_at desc, loaded_at desc, snapshot_id desc
         )
-    qualify row_number() over by_rank = 1
+    qualify row_number() over (
+        partition by model_id
+        order by not is_full_observation, snapshot_at desc, loaded_at desc, snapshot_id desc
+    ) = 1
 
 ),
 
 newest as (
 
     select
-        * exclude (
-            next_is_full_observation,
-            next_snapshot_id,
-            next_snapshot_at,
-            next_loaded_at,
-            {%- for metric in metrics %}
-            next_{{ metric }},
-            {%- endfor %}
-        ),
+        * exclude (next_is_full_observation, next_{{ kept | join(', next_') }}),
         {{ appended_at() }} as appended_at,
-        {%- for column in ['snapshot_id', 'snapshot_at', 'loaded_at'] + metrics %}
+        {%- for column in kept %}
         case
             when is_full_observation and next_is_full_observation then next_{{ column }}
         end as previous_{{ column }},
