@@ -110,3 +110,26 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    An incremental strategy for tables keyed by snapshot (model_growth, category_trends):
+    delete+insert, with the delete limited to rows captured no earlier than the earliest new
+    row. A constant, so DuckDB skips the row groups of older snapshots instead of joining every
+    stored row with the new ones: the delete costs what the new rows span, not all of history.
+-#}
+{% macro get_incremental_snapshot_delete_insert_sql(arg_dict) -%}
+    {%- set earliest = run_query(
+        'select min(snapshot_at)::varchar from ' ~ arg_dict['temp_relation']
+    ).columns[0].values()[0] -%}
+    {%- set since = (
+        "DBT_INCREMENTAL_TARGET.snapshot_at >= timestamp '" ~ earliest ~ "'"
+        if earliest is not none else 'false'
+    ) -%}
+    {{ duckdb__get_delete_insert_merge_sql(
+        arg_dict['target_relation'],
+        arg_dict['temp_relation'],
+        arg_dict['unique_key'],
+        arg_dict['dest_columns'],
+        [since],
+    ) }}
+{%- endmacro %}

@@ -5,7 +5,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='snapshot_delete_insert',
         unique_key=['snapshot_id', 'category'],
         on_schema_change='append_new_columns',
     )

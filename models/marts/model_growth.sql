@@ -8,7 +8,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='snapshot_delete_insert',
         unique_key=['model_id', 'snapshot_id'],
         on_schema_change='append_new_columns',
         pre_hook="{{ drop_stored_column('downloads_change') }}",

@@ -7,10 +7,8 @@ with
 clipped as (
 
     -- The newest batch of the history: older batches were checked when they were appended.
-    select * from {{ ref('int_model_snapshots_clipped') }} as history
-    where
-        history.appended_at
-        = (select max(stamps.appended_at) from {{ ref('int_model_snapshots_clipped') }} as stamps)
+    select * from {{ ref('int_model_snapshots_clipped') }}
+    where {{ newest_batch(ref('int_model_snapshots_clipped')) }}
 
 ),
 

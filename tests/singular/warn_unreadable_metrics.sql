@@ -8,10 +8,8 @@ models as (
 
     -- The newest batch of the history: rows are appended once and never change, so older
     -- batches were checked when they were appended, and the test does not grow with history.
-    select * from {{ ref('int_model_snapshots_clipped') }} as history
-    where
-        history.appended_at
-        = (select max(stamps.appended_at) from {{ ref('int_model_snapshots_clipped') }} as stamps)
+    select * from {{ ref('int_model_snapshots_clipped') }}
+    where {{ newest_batch(ref('int_model_snapshots_clipped')) }}
 
 ),
 
