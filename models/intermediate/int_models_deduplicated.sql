@@ -41,9 +41,40 @@ attribute_versions as (
 ),
 
 {% if watermark -%}
+-- The stored rows apart from their attributes (joined again below) and their previous
+-- observation, which is read apart: one CTE read twice is materialised whole.
 stored as (  -- noqa: ST03
 
-    select * from {{ this }}
+    -- noqa: disable=RF02
+    select
+        * exclude (
+            {{ attribute_columns() | join(', ') }},
+            appended_at,
+            {%- for column in kept %}
+            previous_{{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ),
+    -- noqa: enable=RF02
+    from {{ this }}
+
+),
+
+stored_previous as (  -- noqa: ST03
+
+    select
+        model_id,
+        {%- for column in kept %}
+        previous_{{ column }} as {{ column }},
+        {%- endfor %}
+    from {{ this }}
+    where previous_snapshot_id is not null
+
+),
+
+new_models as (  -- noqa: ST03
+
+    select distinct model_id from {{ ref('int_model_snapshots_clipped') }}
+    where appended_at > {{ watermark.appended_at }}
 
 ),
 
@@ -70,27 +101,15 @@ candidates as (
     select * from observations
     {%- if watermark %}
     union all by name
-    -- noqa: disable=RF02
-    select
-        stored.* exclude (
-            {{ attribute_columns() | join(', ') }},
-            appended_at,
-            previous_{{ kept | join(', previous_') }}
-        ),
-    -- noqa: enable=RF02
-    from stored
-    semi join observations on stored.model_id = observations.model_id
+    select stored.* from stored
+    semi join new_models on stored.model_id = new_models.model_id
     union all by name
     select
-        stored.model_id,
+        stored_previous.*,
         true as is_full_observation,
-        {%- for column in kept %}
-        stored.previous_{{ column }} as {{ column }},
-        {%- endfor %}
         0::bigint as snapshot_count,
-    from stored
-    semi join observations on stored.model_id = observations.model_id
-    where stored.previous_snapshot_id is not null
+    from stored_previous
+    semi join new_models on stored_previous.model_id = new_models.model_id
     {%- endif %}
 
 ),
@@ -126,7 +145,12 @@ ranked as (
 newest as (
 
     select
-        * exclude (next_is_full_observation, next_{{ kept | join(', next_') }}),
+        * exclude (
+            next_is_full_observation,
+            {%- for column in kept %}
+            next_{{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ),
         {{ appended_at() }} as appended_at,
         {%- for column in kept %}
         case
