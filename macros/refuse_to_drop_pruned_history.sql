@@ -2,16 +2,12 @@
     A pre-hook of the history (incremental) tables. Once `python -m ingest.prune` has dropped
     raw payloads, these tables hold the only copy of those snapshots; building one of them
     from scratch (`--vars '{rebuild_history: true}' --full-refresh`, or after it was dropped)
-    would silently lose them, so the build stops instead. The one exception is a table that
-    reads its history from the wide history table of older code (meta `reads_wide_history`)
-    while that table still holds it: the upgrade to the lean history loses nothing.
+    would silently lose them, so the build stops instead.
 -#}
 {% macro refuse_to_drop_pruned_history() -%}
     {#- Called outside the `execute` guard so that dbt records the source as a dependency. -#}
     {%- set snapshots_source = source('hf', 'snapshots') -%}
-    {%- set upgrading = model.config.get('meta', {}).get('reads_wide_history', false)
-        and history_is_wide() -%}
-    {%- if execute and not is_incremental() and not upgrading -%}
+    {%- if execute and not is_incremental() -%}
         {%- set snapshots = load_relation(snapshots_source) -%}
         {%- set columns = adapter.get_columns_in_relation(snapshots) if snapshots else [] -%}
         {%- if 'payload_pruned_at' in columns | map(attribute='name') | list -%}

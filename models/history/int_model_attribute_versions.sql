@@ -1,16 +1,8 @@
 -- Each model's attributes once per distinct value (attributes_hash): the history table keeps
--- only the hash per snapshot. Configured with the history folder (dbt_project.yml). Its first
--- build on a warehouse of older code also reads the wide history table's attributes, which the
--- history table then drops (macros/attribute_history.sql).
-{{
-    config(
-        schema=var('history_schema'),
-        meta={'reads_wide_history': true},
-    )
-}}
-
-{%- set history = history_relation() %}
-{%- set upgrading = not is_incremental() and history_is_wide() %}
+-- only the hash per snapshot. Configured with the history folder (dbt_project.yml). On a
+-- warehouse of older code, the versions of its wide history table are copied here when a run
+-- starts (macros/attribute_history.sql, upgrade_history).
+{{ config(schema=var('history_schema')) }}
 
 with
 
@@ -22,15 +14,6 @@ observations as (
         attributes_hash,
         {{ attribute_columns() | join(',\n        ') }},
     from {{ ref('int_model_snapshots_batch') }}
-    {%- if upgrading %}
-    union all
-    select
-        model_id,
-        snapshot_id,
-        {{ attributes_hash() }} as attributes_hash,
-        {{ attribute_columns() | join(',\n        ') }},
-    from {{ history }}
-    {%- endif %}
 
 ),
 
@@ -39,16 +22,11 @@ observation_keys as (
 
     select model_id, snapshot_id, attributes_hash
     from {{ ref('int_model_snapshots_batch') }}
-    {%- if upgrading %}
-    union all
-    select model_id, snapshot_id, {{ attributes_hash() }} as attributes_hash
-    from {{ history }}
-    {%- endif %}
 
 ),
 
 {% if is_incremental() -%}
-stored as (
+stored as (  -- noqa: ST03
 
     select model_id, attributes_hash from {{ this }}
 

@@ -2,18 +2,13 @@
 -- of the other attributes (stored once per version in int_model_attribute_versions).
 -- Configured with the history folder (dbt_project.yml), where its relation is named too: the
 -- vars history_schema and history_table, which `python -m ingest.prune` reads. Warehouses built
--- before `was_clipped` became `is_clipped` keep that column's values (renamed in place), and
--- a wide history table of older code is narrowed in place (narrow_stored_history), after the
--- attribute versions have copied its attributes.
--- depends_on: {{ ref('int_model_attribute_versions') }}
+-- before `was_clipped` became `is_clipped` keep that column's values (renamed in place); a wide
+-- history table of older code is narrowed in place when a run starts (upgrade_history).
 {{
     config(
         schema=var('history_schema'),
         alias=var('history_table'),
-        pre_hook=[
-            "{{ rename_stored_column('was_clipped', 'is_clipped') }}",
-            "{{ narrow_stored_history() }}",
-        ],
+        pre_hook="{{ rename_stored_column('was_clipped', 'is_clipped') }}",
     )
 }}
 

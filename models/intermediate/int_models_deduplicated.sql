@@ -10,7 +10,6 @@
         incremental_strategy='delete+insert',
         unique_key='model_id',
         on_schema_change='append_new_columns',
-        pre_hook="{{ drop_stored_column('hub_object_id') }}",
     )
 }}
 {%- set watermark = history_watermark('previous_snapshot_id') %}

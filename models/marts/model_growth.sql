@@ -5,13 +5,15 @@
 -- last build, is the exception: the affected models' history is read again, and the new rows
 -- and those that follow them (whose previous observation is now a new one) are replaced. The
 -- first build reads the whole history.
+-- depends_on: {{ ref('int_models_deduplicated') }}
+-- depends_on: {{ ref('int_model_snapshots_clipped') }}
+-- depends_on: {{ ref('snapshots') }}
 {{
     config(
         materialized='incremental',
         incremental_strategy='snapshot_delete_insert',
         unique_key=['model_id', 'snapshot_id'],
         on_schema_change='append_new_columns',
-        pre_hook="{{ drop_stored_column('downloads_change') }}",
     )
 }}
 {%- set watermark = history_watermark('downloads_30d_change') %}
