@@ -50,3 +50,17 @@
         {{ return(relation) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    The relation's latest snapshot_at as text, or none: when it is empty, in a unit test (whose
+    ref() is a fixture CTE), or not executing (sqlfluff's templater has no `execute`). For a
+    filter by constant over a table that grows with history.
+-#}
+{% macro latest_snapshot_at(relation) -%}
+    {%- if not (execute is defined and execute) or '__dbt__cte__' in relation | string -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(run_query(
+        'select max(snapshot_at)::varchar from ' ~ relation
+    ).columns[0].values()[0]) }}
+{%- endmacro %}
