@@ -129,7 +129,8 @@
                 {%- for name in drop if name in columns %}
         alter table {{ relation }} drop column {{ name }};
                 {%- endfor %}
-                {%- if add.keys() | reject('in', columns) | list or drop | select('in', columns) | list %}
+                {%- set adding = add.keys() | reject('in', columns) | list -%}
+                {%- if adding or drop | select('in', columns) | list %}
         commit; begin;
                 {%- endif %}
             {%- endif -%}
