@@ -34,12 +34,11 @@
     Here rather than in pre-hooks, because DuckDB refuses to commit rows written to a table
     altered in the same transaction, and dbt builds each model in one.
 
-    - The wide history table (every staging column per snapshot): its attribute versions are
-      copied into int_model_attribute_versions, each row gets its attributes' hash, a stamp and
-      an empty downloads_all_time, and the attribute columns go (their space is reused once
-      DuckDB checkpoints).
-    - The tables that read history get the columns they now have, and lose the replaced ones;
-      without a stamp they then rebuild all their rows (history_watermark).
+    The wide history table (every staging column per snapshot) has its attribute versions
+    copied into int_model_attribute_versions; each row gets its attributes' hash, a stamp and
+    an empty downloads_all_time, and the attribute columns go (their space is reused once
+    DuckDB checkpoints). The tables that read history get the columns they now have and lose
+    the replaced ones; without a stamp they then rebuild all their rows (history_watermark).
 -#}
 {% macro upgrade_history() -%}
     {%- set statements = upgrade_history_statements() -%}
