@@ -160,6 +160,9 @@ newest as (
 
 ),
 
+-- Every observation's version is stored before the history row (int_model_attribute_versions
+-- takes in the same batch first). The wide versions stream past a hash table of the narrow
+-- newest rows: the other way round held every tag list in memory.
 final as (
 
     select
@@ -167,11 +170,11 @@ final as (
         {%- for column in attribute_columns() %}
         attribute_versions.{{ column }},
         {%- endfor %}
-    from newest
-    left join attribute_versions
+    from attribute_versions
+    inner join newest
         on
-            newest.model_id = attribute_versions.model_id
-            and newest.attributes_hash = attribute_versions.attributes_hash
+            attribute_versions.model_id = newest.model_id
+            and attribute_versions.attributes_hash = newest.attributes_hash
 
 )
 
