@@ -109,6 +109,15 @@ BENCH_ARGS ?=
 bench: $(DEV) ## Time crawl/land/build/plots against pandas into BENCHMARKS.md (BENCH_SIZES=1M,2M,3M)
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
+# 30 daily snapshots of 200k real-shaped models (bench.clone --drift), each landed, built and
+# pruned to the newest: ~20 min. Appends the build time of day 20 and 30 against day 2 and the
+# bytes per model per snapshot to BENCHMARKS.md.
+HISTORY_ARGS ?=
+
+.PHONY: bench-history
+bench-history: $(DEV) ## Time the daily build over 30 days of history into BENCHMARKS.md (HISTORY_ARGS="--days 30 --models 200k")
+	$(BIN)/python -m bench.history $(HISTORY_ARGS)
+
 .PHONY: prune
 prune: $(RUNTIME) ## Drop raw payloads of all but the newest KEEP=N built snapshots (marts keep history)
 	@test -n "$(KEEP)" || { echo "usage: make prune KEEP=N [PRUNE_ARGS=--compact]"; exit 2; }

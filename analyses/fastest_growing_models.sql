@@ -1,8 +1,8 @@
 -- Question: which models are growing fastest right now?
 -- Growth is between each model's two most recent snapshots, so it needs at least two; with a
--- single snapshot this returns no rows. Ranked by likes per day because likes are all-time
--- totals; downloads are a rolling 30-day count, so their change says whether use is speeding up
--- or slowing down rather than how much was added.
+-- single snapshot this returns no rows. Ranked by likes per day; downloads per day come from the
+-- all-time counts (null when a snapshot did not carry `downloadsAllTime`), while the change of
+-- the rolling 30-day count says whether use is speeding up or slowing down.
 with
 
 latest as (
@@ -20,10 +20,10 @@ select
     round(model_growth.days_between, 1) as days_between,
     model_growth.likes_change,
     round(model_growth.likes_per_day, 1) as likes_per_day,
-    model_growth.downloads_change,
     round(model_growth.downloads_per_day) as downloads_per_day,
+    model_growth.downloads_30d_change,
 from marts.model_growth
 inner join latest on model_growth.snapshot_at = latest.snapshot_at
 where model_growth.likes_per_day is not null
-order by model_growth.likes_per_day desc, model_growth.downloads_per_day desc
+order by model_growth.likes_per_day desc, model_growth.downloads_per_day desc nulls last
 limit 20

@@ -19,9 +19,12 @@ Per copy ``k = i div N`` (copy 0 is the recorded object itself):
   the release months spread over the years before the capture as the Hub's do.
 
 About one object in 2,000 is written a second time a little later, as a crawl whose pages shift
-does. ``--drift K`` is the same catalogue K days later: the same objects, with downloads and
-likes grown by a per-model daily rate. The output is deterministic and prefix-stable (model
-``i`` does not depend on ``--models``).
+does. ``--drift K`` is the same catalogue K days later, as a daily crawl asking for
+``downloadsAllTime`` sees it: downloads and likes grown by a per-model daily rate; each model's
+``downloadsAllTime``, which only grows (by about its 30-day count / 30 a day); 0.1% of the
+models deleted per day (a deleted model stays deleted) and 0.3% of ``--models`` added per day
+(models ``--models`` onwards, clones like the others). The output is deterministic and, without
+``--drift``, prefix-stable (model ``i`` does not depend on ``--models``).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ PLACEHOLDER_DAY = "2022-03-02"
 REPEAT_EVERY = 2_000
 REPEAT_GAP = 150
 MAX_SHIFT_DAYS = 1_300
+DELETED_PER_DAY = 0.001
+ADDED_PER_DAY = 0.003
 MASK = (1 << 64) - 1
 
 
@@ -78,19 +83,37 @@ def clone(source: dict[str, Any], i: int, copy: int, seed: int, drift: int) -> d
                 obj["createdAt"] = moved.strftime("%Y-%m-%dT%H:%M:%S.") + created[-4:]
     # Most of the Hub is downloaded far less than the trending sample: scale down, long-tailed.
     scale = unit(seed, i, 2) ** 3 if copy else 1.0
-    growth = 1.0 + drift * unit(seed, i, 3) * 0.02
+    rate = unit(seed, i, 3) * 0.02
+    growth = 1.0 + drift * rate
     for key, grows in (("downloads", True), ("likes", True), ("trendingScore", False)):
         value = source.get(key)
         if isinstance(value, int) and not isinstance(value, bool):
             obj[key] = int(value * scale * (growth if grows else 1.0))
+    downloads = source.get("downloads")
+    if drift and isinstance(downloads, int) and not isinstance(downloads, bool):
+        # Months of downloads before the first day, then each day's 30-day count / 30: the sum
+        # over days 1..drift of value * (1 + d * rate) / 30, so it never falls from day to day.
+        daily = downloads * scale / 30
+        before = daily * 30 * (1 + 24 * unit(seed, i, 6))
+        obj["downloadsAllTime"] = int(before + daily * (drift + rate * drift * (drift + 1) / 2))
     return obj
+
+
+def is_present(i: int, models: int, seed: int, drift: int) -> bool:
+    """Whether model ``i`` is in the catalogue ``drift`` days on: not deleted yet, added already."""
+    if i >= models:
+        return i < models + int(models * ADDED_PER_DAY * drift)
+    return unit(seed, i, 5) >= drift * DELETED_PER_DAY
 
 
 def iter_objects(
     recorded: list[dict[str, Any]], models: int, seed: int, drift: int
 ) -> Iterator[str]:
     held: list[str] = []
-    for i in range(models):
+    added = int(models * ADDED_PER_DAY * drift)
+    for i in range(models + added):
+        if drift and not is_present(i, models, seed, drift):
+            continue
         copy, j = divmod(i, len(recorded))
         text = json.dumps(clone(recorded[j], i, copy, seed, drift))
         yield text
@@ -120,7 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Write a real-shaped GET /api/models response of any size by cloning the "
         "objects of a recorded one. Same arguments give a byte-identical file.",
     )
-    parser.add_argument("--models", type=int, required=True, help="distinct models to write")
+    parser.add_argument(
+        "--models", type=int, required=True, help="distinct models to write (on day 0)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="output file")
     parser.add_argument(
         "--like",

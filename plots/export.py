@@ -134,9 +134,11 @@ def export_csv(con: duckdb.DuckDBPyConnection, out: Path) -> int:
 
 
 def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    # model_snapshots is a view over the lean history: a mart all the same.
     rows = con.execute(
         "select table_name from information_schema.tables "
-        "where table_schema = 'marts' and table_type = 'BASE TABLE' order by table_name"
+        "where table_schema = 'marts' and table_type in ('BASE TABLE', 'VIEW') "
+        "order by table_name"
     ).fetchall()
     return [row[0] for row in rows]
 

@@ -43,10 +43,22 @@ def test_the_output_is_deterministic_and_prefix_stable(tmp_path: Path) -> None:
 
 
 def test_drift_grows_counts_and_keeps_everything_else(tmp_path: Path) -> None:
-    day0 = {o["id"]: o for o in write(tmp_path, 2000)}
-    day7 = {o["id"]: o for o in write(tmp_path, 2000, "--drift", "7")}
-    assert day0.keys() == day7.keys()
-    assert all(day7[i]["downloads"] >= day0[i]["downloads"] for i in day0)
-    assert sum(day7[i]["downloads"] for i in day0) > sum(day0[i]["downloads"] for i in day0)
-    assert all(day7[i]["tags"] == day0[i]["tags"] for i in day0)
-    assert all(day7[i]["createdAt"] == day0[i]["createdAt"] for i in day0)
+    day0 = {o["id"]: o for o in write(tmp_path, 20000)}
+    day1 = {o["id"]: o for o in write(tmp_path, 20000, "--drift", "1")}
+    day7 = {o["id"]: o for o in write(tmp_path, 20000, "--drift", "7")}
+    kept = day0.keys() & day7.keys()
+    # Models are deleted (and stay deleted) and added day by day.
+    assert 0 < len(day0.keys() - day7.keys()) < 0.01 * len(day0)
+    assert day0.keys() - day1.keys() <= day0.keys() - day7.keys()
+    assert len(day7.keys() - day0.keys()) == int(20000 * 0.003 * 7)
+    assert day1.keys() - day0.keys() <= day7.keys() - day0.keys()
+    assert all(day7[i]["downloads"] >= day0[i]["downloads"] for i in kept)
+    assert sum(day7[i]["downloads"] for i in kept) > sum(day0[i]["downloads"] for i in kept)
+    assert all(day7[i]["tags"] == day0[i]["tags"] for i in kept)
+    assert all(day7[i]["createdAt"] == day0[i]["createdAt"] for i in kept)
+    # downloadsAllTime is served with the drift only, and never falls.
+    assert not any("downloadsAllTime" in o for o in day0.values())
+    with_counts = [i for i in day1.keys() & day7.keys() if "downloads" in day1[i]]
+    assert with_counts and all("downloadsAllTime" in day7[i] for i in with_counts)
+    assert all(day7[i]["downloadsAllTime"] >= day1[i]["downloadsAllTime"] for i in with_counts)
+    assert sum(day7[i]["downloadsAllTime"] - day1[i]["downloadsAllTime"] for i in with_counts) > 0

@@ -30,10 +30,8 @@ MARTS = {
     ),
     "release_trends": "select * from marts.release_trends order by release_month, modality",
     "model_tags": "select * from marts.model_tags order by model_id, tag",
-    "history": (
-        "select * exclude (tags) from intermediate.int_model_snapshots_clipped "
-        "order by model_id, snapshot_id"
-    ),
+    "history": "select * from intermediate.int_model_snapshots_clipped order by all",
+    "attribute_versions": "select * from intermediate.int_model_attribute_versions order by all",
 }
 
 

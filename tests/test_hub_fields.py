@@ -1,8 +1,15 @@
-"""`--expand-hub-fields`: a crawl asks for exactly the fields the hub_fields seed lists."""
+"""The seed hub_fields: the one list of fields a full observation carries.
+
+`--expand-hub-fields` (what `make daily` crawls with) asks for exactly its fields, and it lists
+exactly the fields stg_hf__models parses, so the two cannot drift: a field parsed but not in
+the seed would never be requested; one in the seed but not parsed would be requested for
+nothing.
+"""
 
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +18,9 @@ import pytest
 from ingest.cli import api_request, parse_args
 from ingest.errors import IngestError
 from ingest.hub_fields import SEED, hub_fields
+from tests.conftest import REPO
+
+STAGING = REPO / "models" / "staging" / "stg_hf__models.sql"
 
 
 def test_the_seed_is_the_list() -> None:
@@ -57,3 +67,20 @@ def test_a_broken_seed_is_named(tmp_path: Path, text: str) -> None:
 def test_a_missing_seed_is_named(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="cannot read the hub_fields seed"):
         hub_fields(tmp_path / "missing.csv")
+
+
+def parsed_fields() -> set[str]:
+    match = re.search(r"json_transform\(\s*payload,\s*'(\{.*?\})'\s*\)", STAGING.read_text(), re.S)
+    assert match, f"no json_transform(payload, '...') in {STAGING}"
+    return set(json.loads(match.group(1)))
+
+
+def test_seed_lists_every_field_staging_parses() -> None:
+    assert set(hub_fields()) == parsed_fields()
+
+
+def test_downloads_all_time_is_parsed_but_not_required() -> None:
+    with SEED.open(newline="", encoding="utf-8") as handle:
+        required = {row["field"]: row["is_required"] for row in csv.DictReader(handle)}
+    assert required["downloadsAllTime"] == "false"
+    assert "downloadsAllTime" in parsed_fields()

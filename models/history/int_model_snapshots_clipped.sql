@@ -1,6 +1,9 @@
+-- The warehouse's history, lean: per model and snapshot the metrics, the category and the hash
+-- of the other attributes (stored once per version in int_model_attribute_versions).
 -- Configured with the history folder (dbt_project.yml), where its relation is named too: the
 -- vars history_schema and history_table, which `python -m ingest.prune` reads. Warehouses built
--- before `was_clipped` became `is_clipped` keep that column's values: it is renamed in place.
+-- before `was_clipped` became `is_clipped` keep that column's values (renamed in place); a wide
+-- history table of older code is narrowed in place when a run starts (upgrade_history).
 {{
     config(
         schema=var('history_schema'),
@@ -11,24 +14,32 @@
 
 with
 
-observations as (
+batch as (
 
-    select * from {{ ref('int_model_snapshots_deduplicated') }}
+    select * from {{ ref('int_model_snapshots_batch') }}
     {{ only_new_snapshots() }}
 
 ),
 
--- The seed clipped counts at 0; a negative count is an API glitch, not a value. The flags keep
--- the anomaly visible to the warn-level tests instead of clipping it away silently.
 final as (
 
     select
-        * exclude (downloads, likes, trending_score),
-        case when downloads < 0 then 0 else downloads end as downloads,
-        case when likes < 0 then 0 else likes end as likes,
-        case when trending_score < 0 then 0 else trending_score end as trending_score,
-        coalesce(downloads < 0 or likes < 0 or trending_score < 0, false) as is_clipped,
-    from observations
+        model_id,
+        snapshot_id,
+        snapshot_at,
+        loaded_at,
+        {{ appended_at() }} as appended_at,
+        category,
+        attributes_hash,
+        downloads,
+        likes,
+        trending_score,
+        downloads_all_time,
+        has_downloads,
+        has_likes,
+        has_trending_score,
+        is_clipped,
+    from batch
 
 )
 

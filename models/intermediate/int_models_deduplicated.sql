@@ -1,69 +1,180 @@
--- A table: the marts and the tag models all read it, and a view would redo the ranking over all
--- of history for each of them and for each test.
-{{ config(materialized='table') }}
+-- Each model's newest observation, and the full observation before it, kept up to date
+-- incrementally: a build takes in only the history rows appended since its last build
+-- (macros/history_batches.sql) and ranks them with the model's two stored ones, so its cost
+-- follows the new snapshots, not the length of history. A late snapshot ranks like any other
+-- (the true newest two are always among the stored two and the new ones). The marts, the tag
+-- models and model_growth read this table.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='model_id',
+        on_schema_change='append_new_columns',
+    )
+}}
+{%- set watermark = history_watermark('previous_snapshot_id') %}
+{%- set metrics = ['downloads', 'likes', 'downloads_all_time'] %}
+{%- set kept = ['snapshot_id', 'snapshot_at', 'loaded_at'] + metrics %}
 
 with
 
-observations as (
+history as (
 
     select * from {{ ref('int_model_snapshots_clipped') }}
+    {%- if watermark %}
+    where appended_at > {{ watermark.appended_at }}
+    {%- endif %}
 
 ),
 
--- The key columns again, in their own import: one CTE read twice is materialised whole.
-observation_keys as (
+snapshots as (
 
-    select model_id, snapshot_id, snapshot_at, loaded_at
-    from {{ ref('int_model_snapshots_clipped') }}
+    select snapshot_id, is_full_observation from {{ ref('snapshots') }}
 
 ),
 
--- An `--expand` crawl returns only the fields it asked for, plus id: its objects lack the
--- category, dates and metrics, so they must not stand as a model's current values.
-partial_snapshots as (
+attribute_versions as (
 
-    select snapshot_id from {{ ref('stg_hf__snapshots') }}
-    where expanded_fields is not null
+    select * from {{ ref('int_model_attribute_versions') }}
 
 ),
 
--- Each model's newest observation carries its current metrics and attributes. Ranking only the
--- key columns and joining the winners back sorts far less than ranking whole rows: at six 1M
--- snapshots 2.8 s within a 750 MB memory limit, against 7.4 s.
-newest as (
+{% if watermark -%}
+-- The stored rows apart from their attributes (joined again below) and their previous
+-- observation, which is read apart: one CTE read twice is materialised whole.
+stored as (  -- noqa: ST03
+
+    -- noqa: disable=RF02
+    select
+        * exclude (
+            {{ attribute_columns() | join(', ') }},
+            appended_at,
+            {%- for column in kept %}
+            previous_{{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ),
+    -- noqa: enable=RF02
+    from {{ this }}
+
+),
+
+stored_previous as (  -- noqa: ST03
 
     select
-        observation_keys.model_id,
-        observation_keys.snapshot_id,
-        min(observation_keys.snapshot_at) over by_model as first_seen_at,
-        max(observation_keys.snapshot_at) over by_model as last_seen_at,
-        count(*) over by_model as snapshot_count,
-    from observation_keys
-    left join partial_snapshots on observation_keys.snapshot_id = partial_snapshots.snapshot_id
-    window by_model as (partition by observation_keys.model_id)
+        model_id,
+        {%- for column in kept %}
+        previous_{{ column }} as {{ column }},
+        {%- endfor %}
+    from {{ this }}
+    where previous_snapshot_id is not null
+
+),
+
+new_models as (  -- noqa: ST03
+
+    select distinct model_id from {{ ref('int_model_snapshots_clipped') }}
+    where appended_at > {{ watermark.appended_at }}
+
+),
+
+{% endif -%}
+
+observations as (
+
+    select
+        history.* exclude (appended_at),  -- noqa: RF02
+        coalesce(snapshots.is_full_observation, false) as is_full_observation,
+        history.snapshot_at as first_seen_at,
+        history.snapshot_at as last_seen_at,
+        1::bigint as snapshot_count,
+    from history
+    left join snapshots on history.snapshot_id = snapshots.snapshot_id
+
+),
+
+-- The candidates: the new observations and, incrementally, each of their models' stored newest
+-- observation (which carries first/last seen and the count of everything before) and the full
+-- observation stored before it.
+candidates as (
+
+    select * from observations
+    {%- if watermark %}
+    union all by name
+    select stored.* from stored
+    semi join new_models on stored.model_id = new_models.model_id
+    union all by name
+    select
+        stored_previous.*,
+        true as is_full_observation,
+        0::bigint as snapshot_count,
+    from stored_previous
+    semi join new_models on stored_previous.model_id = new_models.model_id
+    {%- endif %}
+
+),
+
+-- A full observation ranks first: an `--expand` crawl missing some fields must not stand as a
+-- model's current values (snapshots.is_full_observation). The full observation ranked next is
+-- the previous one model_growth compares it with.
+ranked as (
+
+    select
+        * exclude (first_seen_at, last_seen_at, snapshot_count),
+        min(first_seen_at) over by_model as first_seen_at,
+        max(last_seen_at) over by_model as last_seen_at,
+        (sum(snapshot_count) over by_model)::bigint as snapshot_count,
+        lead(is_full_observation) over by_rank as next_is_full_observation,
+        {%- for column in kept %}
+        lead({{ column }}) over by_rank as next_{{ column }},
+        {%- endfor %}
+    from candidates
+    window
+        by_model as (partition by model_id),
+        by_rank as (
+            partition by model_id
+            order by not is_full_observation, snapshot_at desc, loaded_at desc, snapshot_id desc
+        )
     qualify row_number() over (
-        partition by observation_keys.model_id
-        order by
-            partial_snapshots.snapshot_id is not null,
-            observation_keys.snapshot_at desc,
-            observation_keys.loaded_at desc,
-            observation_keys.snapshot_id desc
+        partition by model_id
+        order by not is_full_observation, snapshot_at desc, loaded_at desc, snapshot_id desc
     ) = 1
 
 ),
 
+newest as (
+
+    select
+        * exclude (
+            next_is_full_observation,
+            {%- for column in kept %}
+            next_{{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ),
+        {{ appended_at() }} as appended_at,
+        {%- for column in kept %}
+        case
+            when is_full_observation and next_is_full_observation then next_{{ column }}
+        end as previous_{{ column }},
+        {%- endfor %}
+    from ranked
+
+),
+
+-- Every observation's version is stored before the history row (int_model_attribute_versions
+-- takes in the same batch first). The wide versions stream past a hash table of the narrow
+-- newest rows: the other way round held every tag list in memory.
 final as (
 
     select
-        observations.*,
-        newest.first_seen_at,
-        newest.last_seen_at,
-        newest.snapshot_count,
-    from observations
+        newest.*,
+        {%- for column in attribute_columns() %}
+        attribute_versions.{{ column }},
+        {%- endfor %}
+    from attribute_versions
     inner join newest
         on
-            observations.model_id = newest.model_id
-            and observations.snapshot_id = newest.snapshot_id
+            attribute_versions.model_id = newest.model_id
+            and attribute_versions.attributes_hash = newest.attributes_hash
 
 )
 

@@ -7,16 +7,40 @@ snapshots as (
 
 ),
 
+required_fields as (
+
+    select field from {{ ref('hub_fields') }}
+    where is_required
+
+),
+
+-- With `expand` the Hub serves only the fields asked for, so a snapshot whose request left out
+-- a field the marts need is not a full observation of its models (no expand: the full listing).
+partial_snapshots as (
+
+    select distinct snapshots.snapshot_id
+    from snapshots
+    cross join required_fields
+    where
+        snapshots.expanded_fields is not null
+        and not list_contains(
+            from_json(snapshots.expanded_fields, '["VARCHAR"]'), required_fields.field
+        )
+
+),
+
 -- Says what each snapshot sampled, so every chart can caption its population honestly: the
 -- seed's single request is the 1000 models trending that day, not the Hub.
 described as (
 
     select
-        *,
-        is_paginated and model_limit is null and search_filter is null
-        and author_filter is null and pipeline_tag_filter is null and tag_filters is null
+        snapshots.*,
+        partial_snapshots.snapshot_id is null as is_full_observation,
+        snapshots.is_paginated and snapshots.model_limit is null
+        and snapshots.search_filter is null and snapshots.author_filter is null
+        and snapshots.pipeline_tag_filter is null and snapshots.tag_filters is null
         as is_full_catalogue,
-        case sort_key
+        case snapshots.sort_key
             when 'downloads' then 'most downloaded'
             when 'likes' then 'most liked'
             when 'createdAt' then 'newest'
@@ -25,6 +49,7 @@ described as (
         end as sort_label,
         {{ build_started_at() }} as built_at,
     from snapshots
+    left join partial_snapshots on snapshots.snapshot_id = partial_snapshots.snapshot_id
 
 ),
 
@@ -44,6 +69,7 @@ final as (
         model_limit,
         coalesce(is_full_catalogue, false) as is_full_catalogue,
         expanded_fields is not null as has_expanded_fields,
+        is_full_observation,
         model_count,
         duplicate_count,
         rejected_count,

@@ -7,7 +7,8 @@ source as (
 ),
 
 -- One parse per object: json_transform reads every field we need in a single pass, as text,
--- so the casts below can accept whatever type the API sends.
+-- so the casts below can accept whatever type the API sends. The fields are the seed
+-- hub_fields' (tests/test_hub_fields.py keeps the two equal).
 parsed as (
 
     select
@@ -18,12 +19,12 @@ parsed as (
         json_transform(
             payload,
             '{
-                "_id": "VARCHAR",
                 "author": "VARCHAR",
                 "pipeline_tag": "VARCHAR",
                 "library_name": "VARCHAR",
                 "createdAt": "VARCHAR",
                 "downloads": "VARCHAR",
+                "downloadsAllTime": "VARCHAR",
                 "likes": "VARCHAR",
                 "trendingScore": "VARCHAR",
                 "private": "VARCHAR",
@@ -40,7 +41,6 @@ renamed as (
     select
         model_id,
         snapshot_id,
-        f._id as hub_object_id,
         coalesce(
             f.author,
             case when contains(model_id, '/') then split_part(model_id, '/', 1) end
@@ -50,6 +50,7 @@ renamed as (
         f.createdAt as created_at_text,
         {{ utc_timestamp('f.createdAt') }} as created_at,
         try_cast(try_cast(f.downloads as double) as bigint) as downloads,
+        try_cast(try_cast(f.downloadsAllTime as double) as bigint) as downloads_all_time,
         try_cast(try_cast(f.likes as double) as bigint) as likes,
         try_cast(f.trendingScore as double) as trending_score,
         f.downloads is not null as has_downloads,

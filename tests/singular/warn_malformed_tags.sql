@@ -5,9 +5,9 @@ with
 
 models as (
 
-    -- The parsed observations (staging's columns, one row per model and snapshot): a test on
-    -- the staging view would parse every raw payload of every snapshot again.
-    select * from {{ ref('int_model_snapshots_clipped') }}
+    -- Each model's newest observation: the history keeps attributes once per version, and a
+    -- test over every snapshot would grow with history (or parse every raw payload again).
+    select * from {{ ref('int_models_deduplicated') }}
 
 ),
 

@@ -6,7 +6,9 @@ with
 
 clipped as (
 
+    -- The newest batch of the history: older batches were checked when they were appended.
     select * from {{ ref('int_model_snapshots_clipped') }}
+    where {{ newest_batch(ref('int_model_snapshots_clipped')) }}
 
 ),
 

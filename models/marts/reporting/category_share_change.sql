@@ -46,6 +46,9 @@ paired as (
                 filter (where category_trends.snapshot_at = bounds.latest_snapshot_at),
             0
         ) as latest_share_of_models,
+        sum(category_trends.downloads_per_day)
+            filter (where category_trends.snapshot_at = bounds.latest_snapshot_at)
+            as latest_downloads_per_day,
     from category_trends
     inner join latest_two on category_trends.snapshot_at = latest_two.snapshot_at
     cross join bounds
@@ -65,6 +68,11 @@ final as (
         paired.latest_share_of_models::double as latest_share_of_models,
         ((paired.latest_share_of_models - paired.previous_share_of_models) * 100)::double
             as share_change_points,
+        paired.latest_downloads_per_day::double as latest_downloads_per_day,
+        (
+            paired.latest_downloads_per_day
+            / nullif(sum(paired.latest_downloads_per_day) over (), 0)
+        )::double as latest_share_of_downloads_per_day,
         row_number() over (
             order by
                 abs(paired.latest_share_of_models - paired.previous_share_of_models) desc,

