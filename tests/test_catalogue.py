@@ -357,11 +357,6 @@ def test_two_full_snapshots_keep_the_newest_as_the_catalogue(two_full: Built) ->
     assert html.escape(catalogue.ALL_TIME_NOTE) in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="category_trends.downloads_per_day is a null placeholder on branch report; branch "
-    "history computes it from downloadsAllTime. Remove this mark when that lands.",
-)
 def test_downloads_per_day_by_modality_equal_the_raw_json(
     two_full: Built, recorded: list[dict[str, Any]]
 ) -> None:
