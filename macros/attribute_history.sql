@@ -92,7 +92,7 @@
         commit; begin;
         update {{ history }} set
             attributes_hash = {{ attributes_hash() }},
-            appended_at = {{ appended_at() }};
+            appended_at = {{ build_started_at() }};
         commit; begin;
             {%- for column in ['hub_object_id'] + attribute_columns() %}
         alter table {{ history }} drop column if exists {{ column }};

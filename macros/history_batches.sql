@@ -2,25 +2,13 @@
     How the models that read history find what is new since their last build, so that a daily
     build reads only the new snapshots whatever the length of history.
 
-    The history table stamps each row with `appended_at`, the start of the dbt run that appended
-    it, and each model that reads it (int_models_deduplicated, model_growth, category_trends)
-    stamps the rows it writes the same way. A model's largest stamp is its watermark: history
+    The history table stamps each row with `appended_at`, the start of the dbt run that
+    appended it (`build_started_at()`), and each model that reads it (int_models_deduplicated,
+    model_growth, category_trends) stamps the rows it writes the same way. A model's largest stamp is its watermark: history
     rows stamped later are new to it. A run that fails half-way leaves the watermarks of the
     models it did not finish where they were, and the next run gives them the same snapshots
     again; they replace their rows by key, so taking a snapshot in twice gives the same rows.
 -#}
-
-{#-
-    The stamp of this run, on every row it writes to the history and the models above. (The
-    `is defined` test is for sqlfluff, whose templater knows no run_started_at.)
--#}
-{% macro appended_at() -%}
-    {%- if run_started_at is defined -%}
-        timestamp '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'
-    {%- else -%}
-        current_timestamp::timestamp
-    {%- endif -%}
-{%- endmacro %}
 
 {#- The history table, named by the vars history_schema and history_table (not a ref()). -#}
 {% macro history_relation() -%}

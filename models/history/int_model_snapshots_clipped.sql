@@ -28,7 +28,7 @@ final as (
         snapshot_id,
         snapshot_at,
         loaded_at,
-        {{ appended_at() }} as appended_at,
+        {{ build_started_at() }} as appended_at,
         category,
         attributes_hash,
         downloads,

@@ -150,7 +150,7 @@ newest as (
             next_{{ column }}{{ ',' if not loop.last }}
             {%- endfor %}
         ),
-        {{ appended_at() }} as appended_at,
+        {{ build_started_at() }} as appended_at,
         {%- for column in kept %}
         case
             when is_full_observation and next_is_full_observation then next_{{ column }}

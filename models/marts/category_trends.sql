@@ -99,7 +99,7 @@ final as (
         growth_per_category.downloads_per_day,
         coalesce(growth_per_category.downloads_per_day_model_count, 0)
             as downloads_per_day_model_count,
-        {{ appended_at() }} as appended_at,
+        {{ build_started_at() }} as appended_at,
     from per_category
     left join categories on per_category.category = categories.category
     left join growth_per_category

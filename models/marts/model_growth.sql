@@ -177,7 +177,7 @@ final as (
         case
             when changes.days_between > 0 then changes.likes_change / changes.days_between
         end as likes_per_day,
-        {{ appended_at() }} as appended_at,
+        {{ build_started_at() }} as appended_at,
     from changes
     left join categories on changes.category = categories.category
 
