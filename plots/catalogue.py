@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
 
 from plots import style
 from plots.data import (
@@ -31,7 +30,15 @@ from plots.data import (
     month_range,
     one,
 )
-from plots.figures import Rendered, bar_lengths, compact_axis, day, finish, month_tick_step
+from plots.figures import (
+    Rendered,
+    bar_lengths,
+    compact_axis,
+    day,
+    finish,
+    month_tick_step,
+    share_pair_bars,
+)
 from plots.tables import DATE, DECIMAL, INTEGER, SHARE, TOP_ROWS, Column, TableSpec
 
 if TYPE_CHECKING:
@@ -209,52 +216,19 @@ def draw_modality_use(data: ModalityUse, sample_caption: str) -> Rendered:
     n = len(data.labels)
     fig = style.new_figure(11, 1.9 + 0.55 * n)
     ax = fig.add_subplot()
-    height = 0.38
-    ys = list(range(n))
     colours = [style.modality_colour(m) for m in data.modalities]
-    model_bars = ax.barh(
-        [y - height / 2 for y in ys],
-        data.model_shares,
-        height,
-        color=colours,
-        edgecolor=style.BAR_EDGE,
-        linewidth=0.4,
-    )
-    download_bars = ax.barh(
-        [y + height / 2 for y in ys],
-        data.download_shares,
-        height,
-        color=colours,
-        alpha=0.45,
-        hatch="//",
-        edgecolor=style.BAR_EDGE,
-        linewidth=0.4,
-    )
-    for y, m, d in zip(ys, data.model_shares, data.download_shares, strict=True):
-        ax.text(m, y - height / 2, f" {style.percent(m)}", va="center", fontsize=9)
-        ax.text(d, y + height / 2, f" {style.percent(d)}", va="center", fontsize=9)
     labels = [
         f"{label}  (n={k:,})" for label, k in zip(data.labels, data.model_counts, strict=True)
     ]
-    ax.set_yticks(ys, labels)
-    ax.invert_yaxis()
-    ax.set_xlim(0, max([*data.model_shares, *data.download_shares, 0.01]) * 1.2)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel("Share of the whole catalogue (%)")
-    ax.legend(
-        handles=[
-            Patch(facecolor="#777777", edgecolor=style.BAR_EDGE, label="share of models"),
-            Patch(
-                facecolor="#777777",
-                alpha=0.45,
-                hatch="//",
-                edgecolor=style.BAR_EDGE,
-                label="share of downloads (last 30 days)",
-            ),
-        ],
-        loc="lower right",
-        frameon=False,
+    model_bars, download_bars = share_pair_bars(
+        ax,
+        labels,
+        data.model_shares,
+        data.download_shares,
+        colours,
+        "share of downloads (last 30 days)",
     )
+    ax.set_xlabel("Share of the whole catalogue (%)")
     lead = data.labels[0]
     title = (
         f"{lead} models get {style.percent(data.download_shares[0])} of the Hub's 30-day downloads "

@@ -164,6 +164,53 @@ def category_bars(data: CategoryBars, sample_caption: str) -> Rendered:
 # --------------------------------------------------------------------------- figure 4
 
 
+def share_pair_bars(
+    ax: Axes,
+    labels: list[str],
+    model_shares: list[float],
+    download_shares: list[float],
+    colours: list[str],
+    downloads_label: str,
+) -> tuple[BarContainer, BarContainer]:
+    """Per row, its share of models (solid) above its share of downloads (hatched), each with
+    its percentage, rows top-down in the given order; returns the two sets of bars."""
+    height = 0.38
+    ys = list(range(len(labels)))
+    edge = {"edgecolor": style.BAR_EDGE, "linewidth": 0.4}
+    models = ax.barh([y - height / 2 for y in ys], model_shares, height, color=colours, **edge)
+    downloads = ax.barh(
+        [y + height / 2 for y in ys],
+        download_shares,
+        height,
+        color=colours,
+        alpha=0.45,
+        hatch="//",
+        **edge,
+    )
+    for y, m, d in zip(ys, model_shares, download_shares, strict=True):
+        ax.text(m, y - height / 2, f" {style.percent(m)}", va="center", fontsize=9)
+        ax.text(d, y + height / 2, f" {style.percent(d)}", va="center", fontsize=9)
+    ax.set_yticks(ys, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max([*model_shares, *download_shares, 0.01]) * 1.2)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.legend(
+        handles=[
+            Patch(facecolor="#777777", edgecolor=style.BAR_EDGE, label="share of models"),
+            Patch(
+                facecolor="#777777",
+                alpha=0.45,
+                hatch="//",
+                edgecolor=style.BAR_EDGE,
+                label=downloads_label,
+            ),
+        ],
+        loc="lower right",
+        frameon=False,
+    )
+    return models, downloads
+
+
 def modality_share(data: ModalityShare, sample_caption: str) -> Rendered:
     fig = style.new_figure(13, 5.2)
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
@@ -185,52 +232,17 @@ def modality_share(data: ModalityShare, sample_caption: str) -> Rendered:
     left.set_xlabel(f"Share of all {data.total_models:,} models (%)")
     left.set_title("By modality (all models)", loc="left")
 
-    g = len(data.groups)
-    height = 0.38
-    ys = list(range(g))
     colours = [style.RESEARCH_GROUP_COLOURS.get(name, "#8C8C8C") for name in data.groups]
-    model_bars = right.barh(
-        [y - height / 2 for y in ys],
+    model_bars, download_bars = share_pair_bars(
+        right,
+        data.groups,
         data.group_model_shares,
-        height,
-        color=colours,
-        edgecolor=style.BAR_EDGE,
-        linewidth=0.4,
-    )
-    download_bars = right.barh(
-        [y + height / 2 for y in ys],
         data.group_download_shares,
-        height,
-        color=colours,
-        alpha=0.45,
-        hatch="//",
-        edgecolor=style.BAR_EDGE,
-        linewidth=0.4,
+        colours,
+        "share of downloads",
     )
-    for y, m, d in zip(ys, data.group_model_shares, data.group_download_shares, strict=True):
-        right.text(m, y - height / 2, f" {style.percent(m)}", va="center", fontsize=9)
-        right.text(d, y + height / 2, f" {style.percent(d)}", va="center", fontsize=9)
-    right.set_yticks(ys, data.groups)
-    right.invert_yaxis()
-    top = max([*data.group_model_shares, *data.group_download_shares, 0.01])
-    right.set_xlim(0, top * 1.2)
-    right.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     right.set_xlabel(f"Share of the {data.categorised_models:,} categorised models (%)")
     right.set_title("By research group (categorised models)", loc="left")
-    right.legend(
-        handles=[
-            Patch(facecolor="#777777", edgecolor=style.BAR_EDGE, label="share of models"),
-            Patch(
-                facecolor="#777777",
-                alpha=0.45,
-                hatch="//",
-                edgecolor=style.BAR_EDGE,
-                label="share of downloads",
-            ),
-        ],
-        loc="lower right",
-        frameon=False,
-    )
     lead = data.groups[0] if data.groups else "No"
     lead_models = data.group_model_shares[0] if data.groups else 0.0
     lead_downloads = data.group_download_shares[0] if data.groups else 0.0
