@@ -68,6 +68,9 @@ def start_and_stop_mid_crawl(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        # A suite started in the background by a shell (`make test &`) inherits SIGINT ignored,
+        # and Python then never turns it into KeyboardInterrupt: Ctrl-C is what is tested here.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stderr is not None
     # Page 5 is held by the server, so once page 4 has committed the loader can only wait.
