@@ -10,6 +10,8 @@ import re
 import sys
 from pathlib import Path
 
+from hf_common.safe_text import SafeFormatter
+
 DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
 
 # DuckDB's memory cap for every process that writes the warehouse: the loader, and dbt through
@@ -61,7 +63,10 @@ def add_verbosity_options(parser: argparse.ArgumentParser) -> None:
 
 def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    # Servers' text and URLs reach these lines: no credentials, no control characters.
+    handler.setFormatter(SafeFormatter("%(levelname)s %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def is_lock_error(exc: BaseException) -> bool:

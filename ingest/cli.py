@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from hf_common.safe_text import safe
 from ingest import warehouse
 from ingest.cli_common import (
     add_database_option,
@@ -51,10 +52,18 @@ def seconds(minimum: float, inclusive: bool) -> Callable[[str], float]:
 
 
 def endpoint_url(text: str) -> str:
-    parts = urlsplit(text)
+    shown = safe(repr(text))  # an endpoint may carry user:password@, never to be echoed
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        # Python's reason may quote part of the URL: say which parts can be at fault instead.
+        raise argparse.ArgumentTypeError(
+            f"{shown} is not a valid URL (a malformed [IPv6] host or a port that is not a number)"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an http(s) URL with a host (e.g. https://huggingface.co)"
+            f"{shown} is not an http(s) URL with a host (e.g. https://huggingface.co)"
         )
     return text
 
