@@ -68,6 +68,12 @@ def endpoint_url(text: str) -> str:
     return text
 
 
+def page_size_cap(text: str) -> int:
+    if not warehouse.MEMORY_SIZE.fullmatch(text.strip()) or warehouse.size_bytes(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 256MiB)")
+    return warehouse.size_bytes(text)
+
+
 def utc_datetime(text: str) -> datetime:
     """ISO 8601; a time without an offset is taken as UTC, since the Hub speaks UTC."""
     try:
@@ -180,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the most one request may take, connecting to last byte, however slowly the "
         "server sends; a slower request is retried like any failed one (default: %(default)s)",
     )
+    network.add_argument(
+        "--max-page-size",
+        type=page_size_cap,
+        default=RetryPolicy.max_page_bytes,
+        metavar="SIZE",
+        help="the most one page may take once decompressed; a larger page stops the crawl "
+        "(default: 256MiB)",
+    )
 
     add_verbosity_options(parser)
     return parser
@@ -257,13 +271,27 @@ def main(argv: list[str] | None = None) -> int:
     snapshot_at = args.snapshot_at or warehouse.utc_now()
     try:
         if args.from_file:
-            summary = land_file(database, args.from_file, snapshot_at, args.snapshot_at is not None)
+            summary = land_file(
+                database,
+                args.from_file,
+                snapshot_at,
+                args.snapshot_at is not None,
+            )
         else:
             policy = RetryPolicy(
-                attempts=args.max_attempts, backoff_s=args.backoff, timeout_s=args.timeout
+                attempts=args.max_attempts,
+                backoff_s=args.backoff,
+                timeout_s=args.timeout,
+                max_page_bytes=args.max_page_size,
             )
             client = HubClient(args.endpoint, os.environ.get("HF_TOKEN") or None, policy)
-            summary = land_api(database, api_request(args), client, snapshot_at, args.restart)
+            summary = land_api(
+                database,
+                api_request(args),
+                client,
+                snapshot_at,
+                args.restart,
+            )
     except (IngestError, duckdb.Error) as exc:
         return report_failure(exc, f"warehouse {database}")
     except OSError as exc:

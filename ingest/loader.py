@@ -144,7 +144,10 @@ def file_sha256(path: Path) -> str:
 
 
 def land_file(
-    database: Path, path: Path, snapshot_at: datetime, snapshot_at_given: bool
+    database: Path,
+    path: Path,
+    snapshot_at: datetime,
+    snapshot_at_given: bool,
 ) -> Summary:
     """Land a saved response in one transaction; the same bytes landed twice land once."""
     started = time.monotonic()
@@ -390,9 +393,8 @@ def land_readable_objects(
     of a repeated model is the later one); its rejection then gets the real reason and text.
     Caller owns the transaction.
     """
-    page_file.write_text(
-        "[" + ",".join("null" if i in unreadable else t for i, t in enumerate(texts, 1)) + "]"
-    )
+    readable = ",".join("null" if i in unreadable else t for i, t in enumerate(texts, 1))
+    write_page_file(page_file, f"[{readable}]".encode(), page.number)
     result = warehouse.land_page(
         con, snapshot_id, page.number, page_file, next_url, page.retries, take, len(texts)
     )
@@ -403,6 +405,20 @@ def land_readable_objects(
         {position: (reason, texts[position - 1]) for position, reason in unreadable.items()},
     )
     return result
+
+
+def write_page_file(page_file: Path, data: bytes, page_number: int) -> None:
+    """Write a page where DuckDB reads it from; a full disk there is named as that folder.
+
+    A write's OSError carries no file name, and the caller would blame the warehouse.
+    """
+    try:
+        page_file.write_bytes(data)
+    except OSError as exc:
+        raise IngestError(
+            f"{page_file.parent}: cannot write page {page_number} there "
+            f"({exc.strerror or exc}); that temporary folder (TMPDIR) needs room for a page"
+        ) from None
 
 
 def crawl_ends(request: ApiRequest, served: int) -> bool:
@@ -444,7 +460,7 @@ def crawl_pages(
             if next_url is not None and page.loop_error is not None:
                 # Stop before this Link becomes the resume point: a rerun refetches this page.
                 raise page.loop_error
-            page_file.write_bytes(page.body)
+            write_page_file(page_file, page.body, page.number)
             con.execute(f"set memory_limit = '{warehouse.crawl_memory_limit(len(page.body))}'")
             try:
                 try:
