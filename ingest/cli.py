@@ -7,12 +7,13 @@ import logging
 import math
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
 
+from hf_common.cli import unusable_database_message
 from hf_common.safe_text import safe
 from ingest import warehouse
 from ingest.cli_common import (
@@ -34,6 +35,9 @@ from ingest.loader import ApiRequest, land_api, land_file
 log = logging.getLogger("ingest")
 
 SORT_KEYS = ["trendingScore", "downloads", "likes", "createdAt", "lastModified"]
+# How far ahead of this machine's clock a capture time may be: clocks disagree by seconds, a
+# typo by years (a snapshot from 2999 would stay the newest, and every real one count as late).
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
 
@@ -114,7 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--snapshot-at",
         type=utc_datetime,
         metavar="ISO8601",
-        help="when the response was captured (default: now, UTC; no offset means UTC)",
+        help="when the response was captured (default: now, UTC; no offset means UTC); at "
+        "most 5 minutes ahead of this machine's clock",
+    )
+    source.add_argument(
+        "--allow-same-capture-time",
+        action="store_true",
+        help="land a response although another one was landed with the same capture time "
+        "(they are then two snapshots of one instant: growth between them is not measured)",
     )
     add_database_option(source)
 
@@ -228,6 +239,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.expand and args.full:
         flag = "--expand-hub-fields" if args.expand_hub_fields else "--expand"
         parser.error(f"{flag} cannot be combined with --full (the Hub refuses it)")
+    if args.snapshot_at is not None and args.snapshot_at > warehouse.utc_now() + MAX_CLOCK_SKEW:
+        parser.error(
+            f"--snapshot-at {args.snapshot_at:%Y-%m-%dT%H:%M:%SZ} is in the future (now "
+            f"{warehouse.utc_now():%Y-%m-%dT%H:%M:%SZ} UTC); a capture time may be at most "
+            f"{MAX_CLOCK_SKEW.seconds // 60} minutes ahead of this machine's clock"
+        )
     if not args.from_file and args.endpoint is None:
         try:
             args.endpoint = endpoint_url(os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
@@ -268,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     # urllib3 logs every retry and connection at debug/warning; ours say it once, better.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
     database = warehouse.database_path(args.database)
+    if unusable := unusable_database_message(database):
+        log.error("%s", unusable)
+        return 2
     snapshot_at = args.snapshot_at or warehouse.utc_now()
     try:
         if args.from_file:
@@ -276,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.from_file,
                 snapshot_at,
                 args.snapshot_at is not None,
+                args.allow_same_capture_time,
             )
         else:
             policy = RetryPolicy(
@@ -291,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                 client,
                 snapshot_at,
                 args.restart,
+                args.allow_same_capture_time,
             )
     except (IngestError, duckdb.Error) as exc:
         return report_failure(exc, f"warehouse {database}")

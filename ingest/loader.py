@@ -20,7 +20,7 @@ import duckdb
 import requests
 
 from ingest import warehouse
-from ingest.errors import IngestError
+from ingest.errors import IngestError, UsageError
 from ingest.hub import HubClient, Page, read_ahead
 from ingest.progress import CrawlProgress
 from ingest.salvage import readable_copy, unreadable_reason
@@ -143,11 +143,30 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def refuse_same_capture_time(
+    con: duckdb.DuckDBPyConnection, snapshot_at: datetime, what: str, allowed: bool
+) -> None:
+    """Refuse a second, different response stamped with a complete snapshot's capture time.
+
+    Two snapshots of one instant would both be "the newest", and growth between them would
+    divide by zero days; a fixed --snapshot-at reused for another file is the usual cause.
+    """
+    other = warehouse.find_snapshot(con, "status = 'complete' and snapshot_at = ?", [snapshot_at])
+    if other is None or allowed:
+        return
+    raise UsageError(
+        f"{what}: snapshot {other['snapshot_id']} (from {other['source']}) already has the "
+        f"capture time {snapshot_at:%Y-%m-%dT%H:%M:%SZ}; give this response its own "
+        "--snapshot-at, or pass --allow-same-capture-time to land both"
+    )
+
+
 def land_file(
     database: Path,
     path: Path,
     snapshot_at: datetime,
     snapshot_at_given: bool,
+    allow_same_capture_time: bool = False,
 ) -> Summary:
     """Land a saved response in one transaction; the same bytes landed twice land once."""
     started = time.monotonic()
@@ -166,6 +185,7 @@ def land_file(
             return summarise(
                 existing, started, f"already landed from {existing['source']}; nothing to do"
             )
+        refuse_same_capture_time(con, snapshot_at, str(path), allow_same_capture_time)
         snapshot_id = make_snapshot_id(snapshot_at, content_sha256)
         request = {"kind": "file", "path": source, "sha256": content_sha256}
 
@@ -261,6 +281,7 @@ def land_api(
     client: HubClient,
     snapshot_at: datetime,
     restart: bool = False,
+    allow_same_capture_time: bool = False,
 ) -> Summary:
     """Crawl page by page, committing each page with its resume point; publish at the end."""
     started = time.monotonic()
@@ -282,6 +303,7 @@ def land_api(
                 unfinished["objects_served"],
             )
         else:
+            refuse_same_capture_time(con, snapshot_at, request.url, allow_same_capture_time)
             snapshot_id = make_snapshot_id(snapshot_at, fingerprint)
             with warehouse.transaction(con):
                 warehouse.start_snapshot(
