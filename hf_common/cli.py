@@ -131,3 +131,13 @@ def interrupted_exit_code(exc: KeyboardInterrupt) -> int:
 
 def interruption(exc: KeyboardInterrupt) -> str:
     return "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+
+
+def as_interruption(exc: BaseException) -> KeyboardInterrupt | None:
+    """Ctrl-C or SIGTERM, also when it stopped a DuckDB statement: DuckDB then raises
+    "Query interrupted", caused by it."""
+    if isinstance(exc, KeyboardInterrupt):
+        return exc
+    if isinstance(exc, RuntimeError) and isinstance(exc.__cause__, KeyboardInterrupt):
+        return exc.__cause__
+    return None
