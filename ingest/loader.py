@@ -322,7 +322,7 @@ def land_api(
             con.execute("reset threads")  # publishing moves the whole snapshot: parallel pays
             # Publishing ranks every landed key: what does not fit spills, so the crawl's peak
             # stays that of its pages.
-            con.execute(f"set memory_limit = '{warehouse.crawl_memory_limit(0)}'")
+            con.execute(f"set memory_limit = '{warehouse.publish_memory_limit()}'")
         except BaseException as exc:
             state = warehouse.find_snapshot(con, "snapshot_id = ?", [snapshot_id])
             if state and state["pages_landed"] == 0:
