@@ -187,9 +187,11 @@ def utf8_body(body: bytes, url: str) -> bytes:
         raise TransientPageError(f"{url} returned {describe_body(body)} ({encoding})") from None
 
 
-# One Link entry: <URL without spaces or controls> then parameters; entries separated by commas.
-LINK_ENTRY = re.compile(r"\s*<([^<>\s\x00-\x1f\x7f]*)>\s*((?:;\s*[^;,]+)*)\s*")
+# One entry of a Link header: <URL>, then parameters (a quoted value may hold , or ;), then a
+# comma or the end. A URL itself may hold commas.
+LINK_ENTRY = re.compile(r'\s*<([^<>]*)>\s*((?:;\s*(?:[^;,"]|"[^"]*")+)*)\s*(?:,|$)')
 REL_NEXT = re.compile(r'(?i);\s*rel\s*=\s*"?([^";]*)"?')
+UNSAFE_IN_URL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def next_link(response: requests.Response, number: int) -> str | None:
@@ -212,13 +214,14 @@ def next_link(response: requests.Response, number: int) -> str | None:
     if header is None:
         return None
     found: str | None = None
-    for entry in header.split(","):
-        match = LINK_ENTRY.fullmatch(entry)
-        if match is None:
+    at = 0
+    while at < len(header):
+        match = LINK_ENTRY.match(header, at)
+        if match is None or match.end() == at or UNSAFE_IN_URL.search(match[1]):
             raise FetchError(f"page {number}: cannot parse its Link header: {header[:200]}")
-        rels = REL_NEXT.findall(match[2])
-        if any("next" in rel.lower().split() for rel in rels):
+        if any("next" in rel.lower().split() for rel in REL_NEXT.findall(match[2])):
             found = match[1]
+        at = match.end()
     return urljoin(response.url, found) if found else None
 
 
