@@ -7,14 +7,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Paths reach recipes only as quoted shell variables ("$$HF_TRENDS_DB"), never spliced in as
+# $(HF_TRENDS_DB): a space, quote or $ in a path would split it into other files to delete.
 export HF_TRENDS_DB ?= warehouse/hf_trends.duckdb
 DBT := $(BIN)/dbt
 DBT_ARGS := --project-dir . --profiles-dir .
-PLOTS_OUT ?= plots/out
+export PLOTS_OUT ?= plots/out
 # Every mart as <mart>.parquet, and the seed's cleaned CSV, in one folder.
-EXPORT_DIR ?= warehouse/export
+export EXPORT_DIR ?= warehouse/export
 # The recorded response the tests use; it lives beside the repo, never in it.
-FIXTURE ?= ../shared/data/hf_models_2025-12-01.json
+export FIXTURE ?= ../shared/data/hf_models_2025-12-01.json
 INGEST_ARGS ?=
 
 RUNTIME := $(VENV)/.installed-runtime
@@ -31,13 +33,19 @@ $(DEV): $(RUNTIME)
 
 # The variables a `## description` may name, printed with their values (tests/test_lint.py
 # checks that none is left unexpanded).
+# Their values come from the environment, so a path with quotes or | prints as it is.
 HELP_VARS := PLOTS_OUT EXPORT_DIR HF_TRENDS_DB DOCS_PORT DAILY_KEEP
 
 .PHONY: help
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
-		| sed $(foreach v,$(HELP_VARS),-e 's|$$($(v))|$($(v))|g') \
-		| awk -F':.*## ' '{ name[NR] = $$1; text[NR] = $$2; if (length($$1) > w) w = length($$1) } \
+		| HELP_VARS='$(HELP_VARS)' awk -F':.*## ' \
+			'{ n = split(ENVIRON["HELP_VARS"], vars, " "); \
+			   for (i = 1; i <= n; i++) { \
+			     key = "$$(" vars[i] ")"; value = ENVIRON[vars[i]]; \
+			     while ((at = index($$2, key)) > 0) \
+			       $$2 = substr($$2, 1, at - 1) value substr($$2, at + length(key)) } \
+			   name[NR] = $$1; text[NR] = $$2; if (length($$1) > w) w = length($$1) } \
 			END { for (i = 1; i <= NR; i++) printf "  make %-" w "s  %s\n", name[i], text[i] }'
 
 .PHONY: run
@@ -49,7 +57,7 @@ ingest: $(RUNTIME) ## Land one snapshot from the Hub (INGEST_ARGS="--all" for a 
 
 .PHONY: fixture
 fixture: $(RUNTIME) ## Land the recorded 2025-12-01 response instead of fetching
-	$(BIN)/python -m ingest --from-file $(FIXTURE) --snapshot-at 2025-12-01T21:00:00Z
+	$(BIN)/python -m ingest --from-file "$$FIXTURE" --snapshot-at 2025-12-01T21:00:00Z
 
 .PHONY: build
 build: $(RUNTIME) ## dbt build: models, seeds and data tests (unit tests run in make test)
@@ -60,20 +68,20 @@ build: $(RUNTIME) ## dbt build: models, seeds and data tests (unit tests run in 
 		|| { $(BIN)/python -m hf_common.build_failures; exit 1; }
 
 # The dbt docs site the report links each section's marts to: where `make docs` serves it.
-DOCS_URL ?= http://127.0.0.1:$(DOCS_PORT)/
+export DOCS_URL ?= http://127.0.0.1:$(DOCS_PORT)/
 
 # Ends with the exports too, so the offline path (make fixture build plots) leaves the same
 # files as make run.
 .PHONY: plots
 plots: $(RUNTIME) ## Draw the figures and report.html into $(PLOTS_OUT), then make export
-	$(BIN)/python -m plots --out $(PLOTS_OUT) --docs-url $(DOCS_URL)
-	$(BIN)/python -m plots.export --out $(EXPORT_DIR)
+	$(BIN)/python -m plots --out "$$PLOTS_OUT" --docs-url "$$DOCS_URL"
+	$(BIN)/python -m plots.export --out "$$EXPORT_DIR"
 
 # dbt source freshness on the newest complete snapshot's capture time (thresholds: vars
 # freshness_*_after_days in dbt_project.yml), then one line saying how old it is. dbt's results
 # (in its target folder, DBT_TARGET_PATH if set) are removed first, so an older run's can never
 # be read as this one's.
-FRESHNESS_RESULTS := $(or $(DBT_TARGET_PATH),target)/sources.json
+FRESHNESS_RESULTS := "$${DBT_TARGET_PATH:-target}/sources.json"
 
 .PHONY: freshness
 freshness: $(RUNTIME) ## dbt source freshness on capture time: how old the newest complete snapshot is, in one line
@@ -87,17 +95,17 @@ freshness: $(RUNTIME) ## dbt source freshness on capture time: how old the newes
 # the newest DAILY_KEEP snapshots. A failed step is named in one line and stops the run; a run
 # started while another is going exits 3 at once. DAILY_INGEST_ARGS adds loader flags (e.g.
 # --restart, or --snapshot-at when replaying saved days).
-DAILY_KEEP ?= 7
-DAILY_INGEST_ARGS ?=
+export DAILY_KEEP ?= 7
+export DAILY_INGEST_ARGS ?=
 
 .PHONY: daily
 daily: $(RUNTIME) ## Scheduled run: crawl the Hub, freshness, build, plots, prune to the newest DAILY_KEEP=$(DAILY_KEEP)
 	@$(BIN)/python -m ingest.daily --make "$(MAKE)" --keep $(DAILY_KEEP) \
-		--ingest-args="$(DAILY_INGEST_ARGS)"
+		--ingest-args="$$DAILY_INGEST_ARGS"
 
 .PHONY: export
 export: $(RUNTIME) ## Every mart as Parquet and the seed's cleaned CSV, into $(EXPORT_DIR)
-	$(BIN)/python -m plots.export --out $(EXPORT_DIR)
+	$(BIN)/python -m plots.export --out "$$EXPORT_DIR"
 
 # Generated files and scratch warehouses stay in bench/data/ (gitignored); results are appended
 # to BENCHMARKS.md. The default run takes about half an hour on 2 cores; the Hub-scale run
@@ -138,7 +146,7 @@ lint: $(DEV) ## ruff for Python, sqlfluff for SQL (config in .sqlfluff)
 # Marts first, so `select * from models` works by plain name; every layer is still reachable.
 SHELL_SEARCH_PATH := marts,staging,intermediate,raw,reference,main
 SHELL_INIT := SET search_path = '$(SHELL_SEARCH_PATH)'; SET TimeZone = 'UTC';
-DOCS_PORT ?= 8080
+export DOCS_PORT ?= 8080
 SQL_PATHS := models macros tests/generic tests/singular analyses
 
 .PHONY: shell
@@ -153,7 +161,7 @@ shell-rw: $(RUNTIME) ## DuckDB shell that can write (blocks make build/ingest wh
 
 # The exposures' url is report.html#<figure>, relative to the docs site: the report is one
 # self-contained file, so a copy beside the site's index.html is all the link needs.
-COPY_REPORT := if [ -f $(PLOTS_OUT)/report.html ]; then cp $(PLOTS_OUT)/report.html target/; fi
+COPY_REPORT := if [ -f "$$PLOTS_OUT/report.html" ]; then cp -- "$$PLOTS_OUT/report.html" target/; fi
 
 .PHONY: docs
 docs: $(RUNTIME) ## dbt docs generate, then serve on http://127.0.0.1:$(DOCS_PORT) only (report.html beside it)
@@ -170,9 +178,9 @@ docs-static: $(RUNTIME) ## dbt docs as one self-contained file, target/static_in
 
 .PHONY: clean
 clean: ## Remove the virtualenv, dbt's target/ and logs/, figures and exports (not the warehouse)
-	rm -rf $(VENV) target logs dbt_packages $(PLOTS_OUT) $(EXPORT_DIR)
+	rm -rf -- $(VENV) target logs dbt_packages "$$PLOTS_OUT" "$$EXPORT_DIR"
 
 # Separate from clean: after `make prune` the warehouse holds the only copy of history.
 .PHONY: clean-warehouse
 clean-warehouse: ## Delete the warehouse file itself ($(HF_TRENDS_DB)), history included
-	rm -f $(HF_TRENDS_DB) $(HF_TRENDS_DB).wal
+	rm -f -- "$$HF_TRENDS_DB" "$$HF_TRENDS_DB.wal"

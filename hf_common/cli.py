@@ -7,8 +7,12 @@ import argparse
 import logging
 import os
 import re
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
+
+from hf_common.safe_text import SafeFormatter
 
 DEFAULT_DATABASE = "warehouse/hf_trends.duckdb"
 
@@ -32,6 +36,23 @@ def missing_warehouse_message(path: Path) -> str:
 
 def database_path(cli_value: str | None) -> Path:
     return Path(cli_value or os.environ.get("HF_TRENDS_DB") or DEFAULT_DATABASE)
+
+
+def catalog_name(path: Path) -> str:
+    """The name DuckDB, and so dbt, gives the warehouse's database: its file name up to the
+    first dot ("hf.trends.duckdb" -> "hf"), which dbt's views name in their SQL."""
+    return path.name.lstrip(".").split(".")[0]
+
+
+def unusable_database_message(path: Path) -> str | None:
+    """Why dbt could never build the warehouse at `path`, if it could not (exit code 2)."""
+    if '"' in catalog_name(path):
+        return (
+            f"warehouse {path}: its file name holds a double quote, which dbt cannot use in the "
+            f"database name DuckDB derives from it ({catalog_name(path)}); rename the file "
+            "or set HF_TRENDS_DB to another path"
+        )
+    return None
 
 
 def positive_int(text: str) -> int:
@@ -61,7 +82,10 @@ def add_verbosity_options(parser: argparse.ArgumentParser) -> None:
 
 def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    # Servers' text and URLs reach these lines: no credentials, no control characters.
+    handler.setFormatter(SafeFormatter("%(levelname)s %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -79,3 +103,41 @@ def locked_message(path: Path, detail: str) -> str:
         "at a time, and that process holds the file's lock. Close the DuckDB shell "
         "(`make shell`), or wait for the running dbt build / loader to finish, then retry."
     )
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same cleanup runs and the same line is said."""
+
+
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report
+
+
+def raise_on_sigterm() -> None:
+    """Make SIGTERM (timeout, systemd, docker stop) unwind the program as Ctrl-C does.
+
+    Left to its default, SIGTERM ends the process on the spot: no message, and temporary
+    files and open transactions left to the OS.
+    """
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
+def interrupted_exit_code(exc: KeyboardInterrupt) -> int:
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+def interruption(exc: KeyboardInterrupt) -> str:
+    return "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+
+
+def as_interruption(exc: BaseException) -> KeyboardInterrupt | None:
+    """Ctrl-C or SIGTERM, also when it stopped a DuckDB statement: DuckDB then raises
+    "Query interrupted", caused by it."""
+    if isinstance(exc, KeyboardInterrupt):
+        return exc
+    if isinstance(exc, RuntimeError) and isinstance(exc.__cause__, KeyboardInterrupt):
+        return exc.__cause__
+    return None

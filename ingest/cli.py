@@ -7,12 +7,14 @@ import logging
 import math
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
 
+from hf_common.cli import unusable_database_message
+from hf_common.safe_text import safe
 from ingest import warehouse
 from ingest.cli_common import (
     add_database_option,
@@ -33,6 +35,9 @@ from ingest.loader import ApiRequest, land_api, land_file
 log = logging.getLogger("ingest")
 
 SORT_KEYS = ["trendingScore", "downloads", "likes", "createdAt", "lastModified"]
+# How far ahead of this machine's clock a capture time may be: clocks disagree by seconds, a
+# typo by years (a snapshot from 2999 would stay the newest, and every real one count as late).
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
 
@@ -51,12 +56,26 @@ def seconds(minimum: float, inclusive: bool) -> Callable[[str], float]:
 
 
 def endpoint_url(text: str) -> str:
-    parts = urlsplit(text)
+    shown = safe(repr(text))  # an endpoint may carry user:password@, never to be echoed
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        # Python's reason may quote part of the URL: say which parts can be at fault instead.
+        raise argparse.ArgumentTypeError(
+            f"{shown} is not a valid URL (a malformed [IPv6] host or a port that is not a number)"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an http(s) URL with a host (e.g. https://huggingface.co)"
+            f"{shown} is not an http(s) URL with a host (e.g. https://huggingface.co)"
         )
     return text
+
+
+def page_size_cap(text: str) -> int:
+    if not warehouse.MEMORY_SIZE.fullmatch(text.strip()) or warehouse.size_bytes(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 256MiB)")
+    return warehouse.size_bytes(text)
 
 
 def utc_datetime(text: str) -> datetime:
@@ -99,7 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--snapshot-at",
         type=utc_datetime,
         metavar="ISO8601",
-        help="when the response was captured (default: now, UTC; no offset means UTC)",
+        help="when the response was captured (default: now, UTC; no offset means UTC); at "
+        "most 5 minutes ahead of this machine's clock",
+    )
+    source.add_argument(
+        "--allow-same-capture-time",
+        action="store_true",
+        help="land a response although another one was landed with the same capture time "
+        "(they are then two snapshots of one instant: growth between them is not measured)",
     )
     add_database_option(source)
 
@@ -171,6 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the most one request may take, connecting to last byte, however slowly the "
         "server sends; a slower request is retried like any failed one (default: %(default)s)",
     )
+    network.add_argument(
+        "--max-page-size",
+        type=page_size_cap,
+        default=RetryPolicy.max_page_bytes,
+        metavar="SIZE",
+        help="the most one page may take once decompressed; a larger page stops the crawl "
+        "(default: 256MiB)",
+    )
 
     add_verbosity_options(parser)
     return parser
@@ -205,6 +239,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.expand and args.full:
         flag = "--expand-hub-fields" if args.expand_hub_fields else "--expand"
         parser.error(f"{flag} cannot be combined with --full (the Hub refuses it)")
+    if args.snapshot_at is not None and args.snapshot_at > warehouse.utc_now() + MAX_CLOCK_SKEW:
+        parser.error(
+            f"--snapshot-at {args.snapshot_at:%Y-%m-%dT%H:%M:%SZ} is in the future (now "
+            f"{warehouse.utc_now():%Y-%m-%dT%H:%M:%SZ} UTC); a capture time may be at most "
+            f"{MAX_CLOCK_SKEW.seconds // 60} minutes ahead of this machine's clock"
+        )
     if not args.from_file and args.endpoint is None:
         try:
             args.endpoint = endpoint_url(os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
@@ -245,16 +285,35 @@ def main(argv: list[str] | None = None) -> int:
     # urllib3 logs every retry and connection at debug/warning; ours say it once, better.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
     database = warehouse.database_path(args.database)
+    if unusable := unusable_database_message(database):
+        log.error("%s", unusable)
+        return 2
     snapshot_at = args.snapshot_at or warehouse.utc_now()
     try:
         if args.from_file:
-            summary = land_file(database, args.from_file, snapshot_at, args.snapshot_at is not None)
+            summary = land_file(
+                database,
+                args.from_file,
+                snapshot_at,
+                args.snapshot_at is not None,
+                args.allow_same_capture_time,
+            )
         else:
             policy = RetryPolicy(
-                attempts=args.max_attempts, backoff_s=args.backoff, timeout_s=args.timeout
+                attempts=args.max_attempts,
+                backoff_s=args.backoff,
+                timeout_s=args.timeout,
+                max_page_bytes=args.max_page_size,
             )
             client = HubClient(args.endpoint, os.environ.get("HF_TOKEN") or None, policy)
-            summary = land_api(database, api_request(args), client, snapshot_at, args.restart)
+            summary = land_api(
+                database,
+                api_request(args),
+                client,
+                snapshot_at,
+                args.restart,
+                args.allow_same_capture_time,
+            )
     except (IngestError, duckdb.Error) as exc:
         return report_failure(exc, f"warehouse {database}")
     except OSError as exc:

@@ -7,8 +7,9 @@ fails stops the run with one line naming it; what was landed stays (an unfinishe
 resumes on the next run). A lock beside the warehouse keeps two runs from overlapping: the
 second exits 3 at once, so a scheduler that fires again during a long crawl does no harm.
 
-Exit codes: 0 done, 1 a step failed, 2 bad usage, 3 another run holds the lock,
-130/143 interrupted (SIGINT/SIGTERM, passed on to the running step).
+Exit codes: 0 done, 1 a step failed (its line names the step's own exit code, e.g. the
+loader's 4), 2 bad usage, 3 another run holds the lock, 130/143 interrupted (SIGINT/SIGTERM,
+passed on to the running step).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import fcntl
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +27,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from hf_common.cli import EXIT_FAILED, EXIT_LOCKED, EXIT_OK
 from ingest import warehouse
@@ -41,6 +45,8 @@ from ingest.cli_common import (
 log = logging.getLogger("daily")
 
 CRAWL_ARGS = "--all --expand-hub-fields"
+# What make says when a recipe fails: the recipe's own exit code is the number at the end.
+MAKE_FAILED = re.compile(r"^\S*make(?:\[\d+\])?: \*\*\* \[.*\] Error (\d+)$")
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,8 @@ class Step:
 def plan(keep: int, ingest_args: str) -> list[Step]:
     rerun = "fix the cause and run make daily again"
     return [
-        Step(
-            "crawl",
-            ("ingest", f"INGEST_ARGS={CRAWL_ARGS} {ingest_args}".strip()),
-            "pages landed so far are kept: make daily resumes the crawl where it stopped",
-        ),
+        # Its advice depends on what was landed: crawl_advice().
+        Step("crawl", ("ingest", f"INGEST_ARGS={CRAWL_ARGS} {ingest_args}".strip()), ""),
         Step(
             "freshness",
             ("freshness",),
@@ -102,13 +105,45 @@ def holder(path: Path) -> str:
     return f" (PID {pid})" if pid.isdigit() else ""
 
 
-def run_step(make: str, step: Step) -> int:
-    """Run one make target in its own process group; an interruption is passed on to it."""
-    process = subprocess.Popen(
-        [make, "--no-print-directory", *step.make_args], start_new_session=True
-    )
+def crawl_advice(database: Path) -> str:
+    """What a failed crawl left: pages kept for the next run to resume from, or none."""
     try:
-        return process.wait()
+        with duckdb.connect(str(database), read_only=True) as con:
+            (pages,) = con.execute(
+                "select coalesce(sum(pages_landed), 0) from raw.snapshots where status = 'loading'"
+            ).fetchone()
+    except duckdb.Error:
+        # No warehouse, no raw layer yet, or a lock: nothing can be said of its pages.
+        pages = 0
+    if pages:
+        return f"{pages} page(s) landed so far are kept: make daily resumes the crawl there"
+    return "no page was landed: make daily starts the crawl afresh"
+
+
+def run_step(make: str, step: Step) -> int:
+    """Run one make target in its own process group; an interruption is passed on to it.
+
+    Returns the failed recipe's own exit code (the loader's 4, say), which make reports as 2:
+    make's stderr passes through, but for its "*** Error N" line, which run() says better.
+    """
+    process = subprocess.Popen(
+        [make, "--no-print-directory", *step.make_args],
+        start_new_session=True,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+    )
+    assert process.stderr is not None
+    recipe_code = None
+    try:
+        for line in process.stderr:
+            if match := MAKE_FAILED.match(line.rstrip("\n")):
+                recipe_code = int(match[1])
+                continue
+            sys.stderr.write(line)
+            sys.stderr.flush()
+        code = process.wait()
+        return recipe_code if code != 0 and recipe_code is not None else code
     except KeyboardInterrupt as exc:
         # Ctrl-C reaches only this process (the step has its own session) and a scheduler's
         # SIGTERM only make's main process (README: KillMode=mixed): pass the same stop on to
@@ -146,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(steps: Sequence[Step], make: str) -> int:
+def run(steps: Sequence[Step], make: str, database: Path) -> int:
     timings: list[str] = []
     started = time.monotonic()
     for number, step in enumerate(steps, 1):
@@ -155,20 +190,21 @@ def run(steps: Sequence[Step], make: str) -> int:
         try:
             code = run_step(make, step)
         except KeyboardInterrupt as exc:
-            log.error("make daily: %s during %s; %s", interruption(exc), step.name, step.advice)
+            advice = crawl_advice(database) if step.name == "crawl" else step.advice
+            log.error("make daily: %s during %s; %s", interruption(exc), step.name, advice)
             return interrupted_exit_code(exc)
         seconds = time.monotonic() - step_started
         if code != 0:
             left = [later.name for later in steps[number:]]
             skipped = f"; skipped {', '.join(left)}" if left else ""
             log.error(
-                "make daily: step %s failed (make %s exited %d after %.0f s)%s; %s",
+                "make daily: step %s failed (make %s: exit code %d after %.0f s)%s; %s",
                 step.name,
                 step.make_args[0],
                 code,
                 seconds,
                 skipped,
-                step.advice,
+                crawl_advice(database) if step.name == "crawl" else step.advice,
             )
             return EXIT_FAILED
         timings.append(f"{step.name} {seconds:.0f} s")
@@ -195,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 holder(lock),
             )
             return EXIT_LOCKED
-        return run(plan(args.keep, args.ingest_args), args.make)
+        return run(plan(args.keep, args.ingest_args), args.make, database)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential_jitter,
 )
+from urllib3.exceptions import HeaderParsingError
+from urllib3.util.response import assert_header_parsing
 
 from ingest.errors import FetchError
 
@@ -42,6 +44,10 @@ class RetryPolicy:
     # The most one request may take, from connecting to the body's last byte; also the longest
     # wait for any data. A slower request counts as a failed attempt and is retried.
     timeout_s: float = 60.0
+    # The most a page may take once decompressed: a gzip page 1000 times smaller than what it
+    # inflates to would otherwise fill memory. The largest real page seen is ~21 MB (1000
+    # copies of a 4,046-tag model); --full pages stay well under this.
+    max_page_bytes: int = 256 * 2**20
 
 
 @dataclass
@@ -54,6 +60,10 @@ class Page:
     retries: int
     # Set when `next_url` leads back to a page of this crawl: following it would never end.
     loop_error: FetchError | None = None
+
+
+class PageTooLargeError(FetchError):
+    """A page that decompresses to more than the cap; asking again would fetch it again."""
 
 
 class TransientPageError(Exception):
@@ -165,6 +175,56 @@ def skip_whitespace(text: str, at: int) -> int:
     return match.end()
 
 
+def utf8_body(body: bytes, url: str) -> bytes:
+    """The body as UTF-8, which DuckDB reads: JSON may also come as UTF-16 or UTF-32 (RFC 8259
+    detects which from the first bytes), or behind a byte order mark."""
+    encoding = json.detect_encoding(body)
+    if encoding == "utf-8":
+        return body
+    try:
+        return body.decode(encoding).encode("utf-8")
+    except UnicodeError:
+        raise TransientPageError(f"{url} returned {describe_body(body)} ({encoding})") from None
+
+
+# One entry of a Link header: <URL>, then parameters (a quoted value may hold , or ;), then a
+# comma or the end. A URL itself may hold commas.
+LINK_ENTRY = re.compile(r'\s*<([^<>]*)>\s*((?:;\s*(?:[^;,"]|"[^"]*")+)*)\s*(?:,|$)')
+REL_NEXT = re.compile(r'(?i);\s*rel\s*=\s*"?([^";]*)"?')
+UNSAFE_IN_URL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def next_link(response: requests.Response, number: int) -> str | None:
+    """The `rel="next"` URL of a response's Link header, if it has one.
+
+    A Link that cannot be read whole is an error, never "no next page": that would end the
+    crawl early and mark a partial snapshot complete. A control character in a header can even
+    cut it in two before requests sees it, which only the header parser's complaint reveals.
+    """
+    original = getattr(response.raw, "_original_response", None)
+    if original is not None:
+        try:
+            assert_header_parsing(original.msg)
+        except HeaderParsingError as exc:
+            raise FetchError(
+                f"page {number}: the response's headers cannot be parsed ({exc}), so its "
+                "Link to the next page cannot be trusted"
+            ) from None
+    header = response.headers.get("Link")
+    if header is None:
+        return None
+    found: str | None = None
+    at = 0
+    while at < len(header):
+        match = LINK_ENTRY.match(header, at)
+        if match is None or match.end() == at or UNSAFE_IN_URL.search(match[1]):
+            raise FetchError(f"page {number}: cannot parse its Link header: {header[:200]}")
+        if any("next" in rel.lower().split() for rel in REL_NEXT.findall(match[2])):
+            found = match[1]
+        at = match.end()
+    return urljoin(response.url, found) if found else None
+
+
 def page_ids(body: bytes, url: str) -> list[str | None]:
     """Each object's `id` (None for a non-object); the body must be a JSON array.
 
@@ -235,7 +295,7 @@ class HubClient:
                     stream=True,
                 )
                 started.append(response)
-                outcome.put((response, response.content, None))
+                outcome.put((response, self.read_body(response, number), None))
             except BaseException as exc:
                 outcome.put((None, b"", exc))
 
@@ -253,6 +313,23 @@ class HubClient:
             raise error
         assert response is not None
         return response, body
+
+    def read_body(self, response: requests.Response, number: int) -> bytes:
+        """The decoded body, read a chunk at a time and given up on past the page cap."""
+        cap = self.policy.max_page_bytes
+        body = bytearray()
+        # urllib3 inflates at most about a chunk's worth per read, so memory stays near the cap.
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            body += chunk
+            if len(body) > cap:
+                response.close()
+                encoding = response.headers.get("Content-Encoding")
+                served = f" (served with Content-Encoding: {encoding})" if encoding else ""
+                raise PageTooLargeError(
+                    f"page {number} is larger than {cap / 2**20:g} MiB once decompressed"
+                    f"{served}; refusing it (--max-page-size)"
+                )
+        return bytes(body)
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_exponential_jitter(
@@ -316,8 +393,9 @@ class HubClient:
             if response.status_code != 200:
                 raise FetchError(
                     f"page {number} ({response.url}) got HTTP {response.status_code}"
-                    f"{auth_hint(response.status_code)}: {response.text[:200]}"
+                    f"{auth_hint(response.status_code)}: {body[:200].decode(errors='replace')}"
                 )
+            body = utf8_body(body, f"page {number}")
             ids = page_ids(body, f"page {number}")
             if previous_ids and ids == previous_ids:
                 # The cursor did not advance (a stale cache, a server hiccup): the page meant
@@ -338,14 +416,13 @@ class HubClient:
             raise FetchError(
                 f"{exc} — gave up after {self.policy.attempts} attempts (request: {url})"
             ) from None
-        link = response.links.get("next", {}).get("url")
         return Page(
             number=number,
             url=response.url,
             body=body,
             model_ids=ids,
             # The Hub sends absolute URLs; resolving keeps a relative one working too.
-            next_url=urljoin(response.url, link) if link else None,
+            next_url=next_link(response, number),
             retries=retrying.statistics.get("attempt_number", 1) - 1,
         )
 

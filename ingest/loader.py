@@ -20,7 +20,7 @@ import duckdb
 import requests
 
 from ingest import warehouse
-from ingest.errors import IngestError
+from ingest.errors import IngestError, UsageError
 from ingest.hub import HubClient, Page, read_ahead
 from ingest.progress import CrawlProgress
 from ingest.salvage import readable_copy, unreadable_reason
@@ -143,8 +143,30 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def refuse_same_capture_time(
+    con: duckdb.DuckDBPyConnection, snapshot_at: datetime, what: str, allowed: bool
+) -> None:
+    """Refuse a second, different response stamped with a complete snapshot's capture time.
+
+    Two snapshots of one instant would both be "the newest", and growth between them would
+    divide by zero days; a fixed --snapshot-at reused for another file is the usual cause.
+    """
+    other = warehouse.find_snapshot(con, "status = 'complete' and snapshot_at = ?", [snapshot_at])
+    if other is None or allowed:
+        return
+    raise UsageError(
+        f"{what}: snapshot {other['snapshot_id']} (from {other['source']}) already has the "
+        f"capture time {snapshot_at:%Y-%m-%dT%H:%M:%SZ}; give this response its own "
+        "--snapshot-at, or pass --allow-same-capture-time to land both"
+    )
+
+
 def land_file(
-    database: Path, path: Path, snapshot_at: datetime, snapshot_at_given: bool
+    database: Path,
+    path: Path,
+    snapshot_at: datetime,
+    snapshot_at_given: bool,
+    allow_same_capture_time: bool = False,
 ) -> Summary:
     """Land a saved response in one transaction; the same bytes landed twice land once."""
     started = time.monotonic()
@@ -163,6 +185,7 @@ def land_file(
             return summarise(
                 existing, started, f"already landed from {existing['source']}; nothing to do"
             )
+        refuse_same_capture_time(con, snapshot_at, str(path), allow_same_capture_time)
         snapshot_id = make_snapshot_id(snapshot_at, content_sha256)
         request = {"kind": "file", "path": source, "sha256": content_sha256}
 
@@ -258,6 +281,7 @@ def land_api(
     client: HubClient,
     snapshot_at: datetime,
     restart: bool = False,
+    allow_same_capture_time: bool = False,
 ) -> Summary:
     """Crawl page by page, committing each page with its resume point; publish at the end."""
     started = time.monotonic()
@@ -279,6 +303,7 @@ def land_api(
                 unfinished["objects_served"],
             )
         else:
+            refuse_same_capture_time(con, snapshot_at, request.url, allow_same_capture_time)
             snapshot_id = make_snapshot_id(snapshot_at, fingerprint)
             with warehouse.transaction(con):
                 warehouse.start_snapshot(
@@ -297,7 +322,7 @@ def land_api(
             con.execute("reset threads")  # publishing moves the whole snapshot: parallel pays
             # Publishing ranks every landed key: what does not fit spills, so the crawl's peak
             # stays that of its pages.
-            con.execute(f"set memory_limit = '{warehouse.crawl_memory_limit(0)}'")
+            con.execute(f"set memory_limit = '{warehouse.publish_memory_limit()}'")
         except BaseException as exc:
             state = warehouse.find_snapshot(con, "snapshot_id = ?", [snapshot_id])
             if state and state["pages_landed"] == 0:
@@ -390,9 +415,8 @@ def land_readable_objects(
     of a repeated model is the later one); its rejection then gets the real reason and text.
     Caller owns the transaction.
     """
-    page_file.write_text(
-        "[" + ",".join("null" if i in unreadable else t for i, t in enumerate(texts, 1)) + "]"
-    )
+    readable = ",".join("null" if i in unreadable else t for i, t in enumerate(texts, 1))
+    write_page_file(page_file, f"[{readable}]".encode(), page.number)
     result = warehouse.land_page(
         con, snapshot_id, page.number, page_file, next_url, page.retries, take, len(texts)
     )
@@ -403,6 +427,20 @@ def land_readable_objects(
         {position: (reason, texts[position - 1]) for position, reason in unreadable.items()},
     )
     return result
+
+
+def write_page_file(page_file: Path, data: bytes, page_number: int) -> None:
+    """Write a page where DuckDB reads it from; a full disk there is named as that folder.
+
+    A write's OSError carries no file name, and the caller would blame the warehouse.
+    """
+    try:
+        page_file.write_bytes(data)
+    except OSError as exc:
+        raise IngestError(
+            f"{page_file.parent}: cannot write page {page_number} there "
+            f"({exc.strerror or exc}); that temporary folder (TMPDIR) needs room for a page"
+        ) from None
 
 
 def crawl_ends(request: ApiRequest, served: int) -> bool:
@@ -444,7 +482,7 @@ def crawl_pages(
             if next_url is not None and page.loop_error is not None:
                 # Stop before this Link becomes the resume point: a rerun refetches this page.
                 raise page.loop_error
-            page_file.write_bytes(page.body)
+            write_page_file(page_file, page.body, page.number)
             con.execute(f"set memory_limit = '{warehouse.crawl_memory_limit(len(page.body))}'")
             try:
                 try:

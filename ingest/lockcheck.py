@@ -2,7 +2,8 @@
 
 dbt reports DuckDB's lock conflict as a long adapter traceback; the Makefile runs this first
 so `make build` (and `make shell`) fail with the loader's one-line explanation instead.
-Exit codes match the loader's: 0 free, 1 missing or unreadable, 3 in use by another process.
+Exit codes match the loader's: 0 free, 1 missing or unreadable, 2 a path dbt cannot use,
+3 in use by another process.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 
 import duckdb
 
-from hf_common.cli import missing_warehouse_message
+from hf_common.cli import missing_warehouse_message, unusable_database_message
 from ingest import warehouse
 from ingest.cli_common import add_database_option, configure_logging, report_failure
 from ingest.errors import IngestError
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging()
     database = warehouse.database_path(args.database)
+    # Before dbt runs: it would fail on such a path with a parser error about a schema.
+    if unusable := unusable_database_message(database):
+        log.error("%s", unusable)
+        return 2
     # Opening a missing file would create an empty warehouse that then looks valid but is not.
     if not database.is_file():
         log.error("%s", missing_warehouse_message(database))

@@ -8,7 +8,7 @@ them: a snapshot not yet in the history is never pruned. Pruned snapshots stay
 in `raw.snapshots` (and so in the `snapshots` mart) with `payload_pruned_at` set.
 
 Exit codes: 0 done (or nothing to do), 1 no warehouse or a DuckDB error, 2 bad usage,
-3 warehouse in use by another process.
+3 warehouse in use by another process, 130/143 interrupted (SIGINT/SIGTERM).
 """
 
 from __future__ import annotations
@@ -19,11 +19,15 @@ from collections.abc import Sequence
 
 import duckdb
 
+from hf_common.cli import as_interruption
 from ingest import retention, warehouse
 from ingest.cli_common import (
     add_database_option,
     configure_logging,
+    interrupted_exit_code,
+    interruption,
     positive_int,
+    raise_on_sigterm,
     report_failure,
 )
 from ingest.errors import IngestError
@@ -98,10 +102,17 @@ def prune(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging()
+    raise_on_sigterm()
     try:
         prune(args)
     except (IngestError, duckdb.Error) as exc:
         return report_failure(exc, "prune")
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        if (stop := as_interruption(exc)) is None:
+            raise
+        # Each step is a transaction (compacting swaps a finished copy in): nothing half done.
+        log.error("%s; nothing was half pruned: rerun the same command", interruption(stop))
+        return interrupted_exit_code(stop)
     return 0
 
 

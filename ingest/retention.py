@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from hf_common.cli import catalog_name
 from ingest import schema
 from ingest.errors import IngestError
 from ingest.warehouse import utc_now
@@ -104,8 +105,9 @@ def compact(path: Path) -> tuple[int, int]:
         raise IngestError(f"{wal} exists: open and close the warehouse once, then compact")
     fresh = path.with_name(f"{path.stem}.compacting{path.suffix}")
     fresh.unlink(missing_ok=True)
-    # The old file keeps its alias (the file's stem), which dbt's views name in their SQL.
-    alias, quoted_old, quoted_new = path.stem, sql_text(path), sql_text(fresh)
+    # The old file keeps the name DuckDB gives it when opened, which dbt's views name in their
+    # SQL: up to the first dot of the file name, not its stem.
+    alias, quoted_old, quoted_new = catalog_name(path), sql_text(path), sql_text(fresh)
     try:
         with duckdb.connect() as con:
             con.execute(f"attach '{quoted_old}' as \"{alias}\" (read_only)")

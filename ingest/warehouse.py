@@ -101,6 +101,11 @@ SIZE_UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 # (landing a 14 MB page took ~12 times its size), never above the user's cap.
 CRAWL_MEMORY_FLOOR = 256 * 2**20
 CRAWL_MEMORY_PER_PAGE_BYTE = 16
+# Publishing moves every landed payload in one transaction, which spills under a cap as well
+# at 128 MiB as at 256 (the insert's memory is the cap's); the lower cap took the loader's
+# peak at publishing from 421 to 288 MB for 200k real-shaped models, 442 to 316 MB for 600k
+# (BENCHMARKS.md, "Publishing a crawl"). What still grows with the crawl is outside the cap.
+PUBLISH_MEMORY_LIMIT = 128 * 2**20
 
 
 def size_bytes(text: str) -> int:
@@ -111,9 +116,14 @@ def size_bytes(text: str) -> int:
 
 
 def crawl_memory_limit(page_bytes: int) -> str:
-    """DuckDB's cap while landing a page of `page_bytes` (0: publishing the crawl)."""
+    """DuckDB's cap while landing a page of `page_bytes`."""
     wanted = max(CRAWL_MEMORY_FLOOR, CRAWL_MEMORY_PER_PAGE_BYTE * page_bytes)
     return f"{min(size_bytes(memory_limit()), wanted) // 2**20}MiB"
+
+
+def publish_memory_limit() -> str:
+    """DuckDB's cap while publishing a crawl: PUBLISH_MEMORY_LIMIT, or the user's if lower."""
+    return f"{min(size_bytes(memory_limit()), PUBLISH_MEMORY_LIMIT) // 2**20}MiB"
 
 
 def utc_now() -> datetime:

@@ -17,9 +17,13 @@ from hf_common.cli import (
     EXIT_OK,
     add_database_option,
     add_verbosity_options,
+    as_interruption,
     configure_logging,
     database_path,
+    interrupted_exit_code,
+    interruption,
     positive_int,
+    raise_on_sigterm,
 )
 from plots import catalogue, data, figures, lineage, report, style, tables
 from plots.catalog import FIGURES, TABLE_SECTIONS, FigureSpec, render
@@ -241,11 +245,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose, args.quiet)
     # matplotlib's font manager logs its cache rebuild at info; it is noise here.
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    raise_on_sigterm()
     try:
         return run(args)
     except WarehouseError as exc:
         log.error("%s", exc)
         return exc.exit_code
-    except KeyboardInterrupt:
-        log.error("interrupted")
-        return 130
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        if (stop := as_interruption(exc)) is None:
+            raise
+        log.error("%s; the figures already written are kept: rerun to draw all", interruption(stop))
+        return interrupted_exit_code(stop)

@@ -76,8 +76,30 @@ def has_marts(con: Connection) -> bool:
     return bool(found and found[0])
 
 
-def fetch(con: Connection, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+def fetch_full(con: Connection, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+    """Rows exactly as stored: what the report's tables show."""
     return con.execute(sql, params if params is not None else []).fetchall()
+
+
+# Text comes from Hub users: one 100,000-character pipeline_tag took a figure six minutes and
+# 20 GB to lay out. Figures get at most this much of any text, which no real id reaches (the
+# Hub caps a repo name at 96 characters), so ids still match the marts; the tables keep all.
+# Labels are shortened further where they are drawn (figures.short).
+MAX_LABEL_CHARS = 200
+
+
+def bounded(value: Any) -> Any:
+    """`value` with every text in it cut to MAX_LABEL_CHARS, ending in an ellipsis."""
+    if isinstance(value, str) and len(value) > MAX_LABEL_CHARS:
+        return value[: MAX_LABEL_CHARS - 1] + "…"
+    if isinstance(value, list):
+        return [bounded(item) for item in value]
+    return value
+
+
+def fetch(con: Connection, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+    """Rows for a figure, their text bounded (`bounded`)."""
+    return [tuple(bounded(v) for v in row) for row in fetch_full(con, sql, params)]
 
 
 def one(con: Connection, sql: str, params: Params = None) -> tuple[Any, ...]:

@@ -13,6 +13,7 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -20,8 +21,12 @@ import duckdb
 from hf_common.cli import (
     add_database_option,
     add_verbosity_options,
+    as_interruption,
     configure_logging,
     database_path,
+    interrupted_exit_code,
+    interruption,
+    raise_on_sigterm,
 )
 from plots.warehouse import WarehouseError, open_warehouse
 
@@ -69,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Export every mart as Parquet (<mart>.parquet) and marts.models as the seed's "
             f"cleaned CSV ({CSV_NAME}), into one folder."
         ),
-        epilog="Exit codes: 0 written, 1 no warehouse or marts, 2 bad usage, 3 warehouse in use.",
+        epilog="Exit codes: 0 written, 1 no warehouse or marts or a failed write (the folder "
+        "is left as it was), 2 bad usage, 3 warehouse in use, 130/143 interrupted.",
     )
     parser.add_argument(
         "--out",
@@ -158,8 +164,7 @@ def copy_to(con: duckdb.DuckDBPyConnection, source: str, out: Path, options: str
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
-    """Every mart as folder/<mart>.parquet; {mart: rows}. Parquet files of marts that no longer
-    exist are removed, so the folder holds exactly one file per mart."""
+    """Every mart as folder/<mart>.parquet; {mart: rows}."""
     marts = mart_names(con)
     if not marts:
         raise WarehouseError("the warehouse has no marts: run make build first")
@@ -170,29 +175,57 @@ def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, in
         (written[mart],) = con.execute(  # type: ignore[misc]
             f"select count(*) from marts.{quoted(mart)}"
         ).fetchone()
-    for stale in folder.glob("*.parquet"):
-        if stale.stem not in written:
-            stale.unlink()
     return written
+
+
+def move_into(staging: Path, out: Path) -> None:
+    """Move every file written to `staging` into `out`, then drop Parquet files of marts that
+    are gone, so the folder holds exactly one file per mart. Renames within one file system
+    need no space: a full disk fails the export while it writes to `staging`, before `out`
+    is touched, never half-way through replacing it."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = {path.name for path in staging.iterdir()}
+    for name in sorted(written):
+        os.replace(staging / name, out / name)
+    for stale in out.glob("*.parquet"):
+        if stale.name not in written:
+            stale.unlink()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.verbose, args.quiet)
+    raise_on_sigterm()
     path = database_path(args.database)
     try:
         con = open_warehouse(path)
         try:
-            marts = export_parquet(con, args.out)
-            rows = export_csv(con, args.out / CSV_NAME)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            # Beside the folder, so that moving the files in is a rename on one file system.
+            with tempfile.TemporaryDirectory(
+                prefix=f".{args.out.name}.", dir=args.out.parent
+            ) as tmp:
+                staging = Path(tmp)
+                marts = export_parquet(con, staging)
+                rows = export_csv(con, staging / CSV_NAME)
+                move_into(staging, args.out)
         finally:
             con.close()
     except WarehouseError as exc:
         log.error("%s", exc)
         return exc.exit_code
     except (OSError, duckdb.Error) as exc:
-        log.error("cannot write to %s: %s", args.out, str(exc).splitlines()[0])
+        log.error(
+            "cannot write to %s: %s; the export there is unchanged",
+            args.out,
+            str(exc).splitlines()[0],
+        )
         return 1
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        if (stop := as_interruption(exc)) is None:
+            raise
+        log.error("%s; the export in %s is unchanged", interruption(stop), args.out)
+        return interrupted_exit_code(stop)
     log.info(
         "wrote %d marts as Parquet (%s rows) and %d models to %s in %s",
         len(marts),

@@ -124,7 +124,9 @@ def category_bars(data: CategoryBars, sample_caption: str) -> Rendered:
     ax = fig.add_subplot()
     colours = [style.modality_colour(m) for m in data.modalities]
     bars = ax.barh(range(n), data.values, color=colours, edgecolor=style.BAR_EDGE, linewidth=0.4)
-    labels = [f"{c}  (n={k:,})" for c, k in zip(data.categories, data.model_counts, strict=True)]
+    labels = [
+        f"{short(c)}  (n={k:,})" for c, k in zip(data.categories, data.model_counts, strict=True)
+    ]
     ax.set_yticks(range(n), labels)
     ax.invert_yaxis()  # largest at the top, where the eye starts
     ax.set_ylim(n - 0.5, -0.5)
@@ -149,7 +151,7 @@ def category_bars(data: CategoryBars, sample_caption: str) -> Rendered:
     )
     top_share = style.percent(data.share_of_top)
     title = (
-        f"{data.categories[0]} leads {text['noun']}: {style.compact(data.values[0])}"
+        f"{short(data.categories[0])} leads {text['noun']}: {style.compact(data.values[0])}"
         f"{text['unit']}, {top_share} of the {n} categories' total"
     )
     caption = (
@@ -740,7 +742,7 @@ def growth(data: Growth, sample_caption: str) -> Rendered:
             edgecolor=style.BAR_EDGE,
             linewidth=0.4,
         )
-        right.set_yticks(range(c), data.categories)
+        right.set_yticks(range(c), [short(name) for name in data.categories])
         right.invert_yaxis()
         right.axvline(0, color="#333333", linewidth=0.8)
         for i, value in enumerate(data.share_change_points):

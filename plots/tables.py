@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from plots.data import Connection, MissingData, fetch, require
+from plots.data import Connection, MissingData, fetch_full, require
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def load(con: Connection, spec: TableSpec) -> Table:
     """The table's rows; an absent or changed mart leaves it empty, with the reason."""
     try:
         require(con, spec.mart)
-        return Table(spec, fetch(con, spec.sql))
+        return Table(spec, fetch_full(con, spec.sql))
     except MissingData as exc:
         return Table(spec, [], str(exc))
     except duckdb.Error as exc:

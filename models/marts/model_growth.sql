@@ -155,8 +155,8 @@ changes as (
 
 ),
 
--- The category is the model's as observed in the later snapshot; two snapshots taken at the
--- same instant have no rate.
+-- The category is the model's as observed in the later snapshot. Two snapshots taken at the
+-- same instant (two responses given one capture time) are no change over time: no row.
 final as (
 
     select
@@ -168,18 +168,14 @@ final as (
         changes.previous_snapshot_id,
         changes.previous_snapshot_at,
         changes.days_between,
-        case
-            when changes.days_between > 0
-                then changes.downloads_all_time_change / changes.days_between
-        end as downloads_per_day,
+        changes.downloads_all_time_change / changes.days_between as downloads_per_day,
         changes.downloads_30d_change,
         changes.likes_change,
-        case
-            when changes.days_between > 0 then changes.likes_change / changes.days_between
-        end as likes_per_day,
+        changes.likes_change / changes.days_between as likes_per_day,
         {{ build_started_at() }} as appended_at,
     from changes
     left join categories on changes.category = categories.category
+    where changes.days_between > 0
 
 )
 
