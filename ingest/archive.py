@@ -197,9 +197,11 @@ def file_capture_time(parquet: pq.ParquetFile) -> datetime | None:
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text.decode()).astimezone(UTC)
+        value = datetime.fromisoformat(text.decode())
     except ValueError:
         return None
+    # The warehouse's timestamps are UTC without an offset.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def is_full_catalogue(parquet: pq.ParquetFile) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -46,6 +46,11 @@ def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def utc_text(value: datetime) -> str:
+    """ISO 8601 with its offset: the marts' timestamps are UTC without one."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
 def snapshot_file(folder: Path, snapshot_id: str, snapshot_at: datetime) -> Path:
     return (
         folder / HISTORY_FOLDER / f"snapshot_date={snapshot_at:%Y-%m-%d}" / f"{snapshot_id}.parquet"
@@ -72,7 +77,7 @@ def write_snapshot(
     columns = present_columns(con, snapshot_id)
     select = ", ".join(f'{column} as "{ARCHIVE_COLUMNS[column]}"' for column in columns)
     metadata = (
-        f"{{'hf_trends.snapshot_at': {sql_string(snapshot_at.isoformat())}, "
+        f"{{'hf_trends.snapshot_at': {sql_string(utc_text(snapshot_at))}, "
         f"'hf_trends.full_catalogue': '{str(is_full_catalogue).lower()}'}}"
     )
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -208,15 +208,16 @@ def test_growth_uses_the_real_days_between_observations(history: History) -> Non
 def test_category_trends_equal_the_files(history: History) -> None:
     stored = query(
         history.database,
-        "select snapshot_at, category, model_count, total_downloads, "
-        "round(downloads_per_day, 3) from marts.category_trends",
+        "select snapshot_at, category, model_count, total_downloads, downloads_per_day "
+        "from marts.category_trends",
     )
     per_day: dict[tuple[Any, Any], float] = {}
     for model_id, at, _, _, rate, _, _ in expected_growth(history.observations):
         if rate is not None:
             observation = next(o for o in history.observations if o.at.replace(tzinfo=None) == at)
-            key = (at, observation.rows[model_id][3])
-            per_day[key] = per_day.get(key, 0.0) + rate
+            category = observation.rows[model_id][3]
+            if category is not None:
+                per_day[(at, category)] = per_day.get((at, category), 0.0) + rate
     want = {}
     for o in history.observations:
         at = o.at.replace(tzinfo=None)
@@ -227,7 +228,8 @@ def test_category_trends_equal_the_files(history: History) -> None:
             want[(at, category)] = (count + 1, total + clip(downloads or 0))
     assert {(r[0], r[1]): (r[2], r[3]) for r in stored} == want
     got_per_day = {(r[0], r[1]): r[4] for r in stored if r[4] is not None}
-    assert got_per_day == {k: round(v, 3) for k, v in per_day.items()}
+    # The expected rates were rounded to 6 places per model before summing.
+    assert got_per_day == pytest.approx(per_day, rel=1e-6)
 
 
 HISTORY_MARTS = {
@@ -285,3 +287,16 @@ def test_exported_history_lands_as_the_same_history(history: History, tmp_path: 
                     f"select count(*) from ({l_sql} except all {r_sql})"
                 ).fetchone()
             assert extra == 0, f"{mart}: {extra} row(s) of {left.name} not in {right.name}"
+
+
+def test_the_use_trend_says_which_points_came_from_an_archive(history: History) -> None:
+    from plots import catalogue
+
+    with duckdb.connect(str(history.database), read_only=True) as con:
+        trend = catalogue.use_trend(con)
+        rendered = catalogue.draw_use_trend(trend, "")
+    # The crawl is a saved file, not a full catalogue: the measured points are the archive's
+    # (2025-12-08 has none: the file before it had no all-time counts).
+    assert [d.date().isoformat() for d in trend.snapshots] == ["2025-12-29"]
+    assert rendered.plotted["from an archive"] == [True]
+    assert "Every point is an archive file's snapshot" in rendered.caption
