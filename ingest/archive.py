@@ -41,8 +41,8 @@ ID_FIELDS = ("id", "_id", "modelId")
 JSON_TEXT_FIELDS = frozenset({"cardData", "config"})
 # The API's timestamp format: UTC, milliseconds, a Z.
 API_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%gZ"
-# Rows handed to DuckDB at a time: a few MB of the kept columns (tags dominate), whatever the
-# size of the file's row groups.
+# Rows pyarrow reads at a time when spooling a file object's kept columns: a few MB (tags
+# dominate), whatever the size of the file's row groups.
 BATCH_ROWS = 65_536
 # Written by `make export` into its Parquet files: the exact capture time (a folder carries
 # only the date) and whether the snapshot was the whole catalogue.
@@ -62,10 +62,6 @@ class ArchiveLayout:
     fields_present: list[str]
     required_missing: list[str]
     ignored: list[str]
-
-    @property
-    def is_full_observation(self) -> bool:
-        return not self.required_missing
 
 
 def capture_time_in_path(path: str) -> datetime | None:
