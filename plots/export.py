@@ -1,6 +1,7 @@
 """`python -m plots.export`: every mart as Parquet, and the seed's step-7 cleaned dataset as CSV.
 
-One folder gets `<mart>.parquet` for each table of the `marts` schema (`models.parquet`,
+The history goes beside them in the archives' layout (plots.export_history). One folder gets
+`<mart>.parquet` for each table of the `marts` schema (`models.parquet`,
 `category_popularity.parquet`, ...), written by DuckDB's own `COPY ... (FORMAT parquet)` with the
 marts' types, and `cleaned_model_data.csv`, marts.models in the seed's column order, made safe
 for spreadsheets. Unlike the seed the CSV keeps models without a category (category is empty):
@@ -28,6 +29,7 @@ from hf_common.cli import (
     interruption,
     raise_on_sigterm,
 )
+from plots.export_history import CATALOGUE_FILE, HISTORY_FOLDER, export_history
 from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots.export")
@@ -65,6 +67,9 @@ LIST_COLUMNS = {"arxiv_ids", "languages"}
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection"),
 # and model ids, categories and base models are whatever Hub users typed.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The whole history, one file per snapshot under history/ (plots.export_history), rather than
+# a second copy of it in one file.
+PUBLISHED_APART = {"model_observations"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,7 +151,7 @@ def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
         "where table_schema = 'marts' and table_type in ('BASE TABLE', 'VIEW') "
         "order by table_name"
     ).fetchall()
-    return [row[0] for row in rows]
+    return [row[0] for row in rows if row[0] not in PUBLISHED_APART]
 
 
 def quoted(identifier: str) -> str:
@@ -197,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose, args.quiet)
     raise_on_sigterm()
     path = database_path(args.database)
+    # What a failure leaves: before the marts move in, the folder as it was; after, every
+    # history file already written is whole, and the next export writes the rest.
+    left = "the export there is as it was"
     try:
         con = open_warehouse(path)
         try:
@@ -209,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
                 marts = export_parquet(con, staging)
                 rows = export_csv(con, staging / CSV_NAME)
                 move_into(staging, args.out)
+            left = "the marts are exported; history files written so far are whole"
+            # Each history file is written whole and renamed into place by itself.
+            snapshots, observations = export_history(con, args.out)
         finally:
             con.close()
     except WarehouseError as exc:
@@ -216,15 +227,16 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except (OSError, duckdb.Error) as exc:
         log.error(
-            "cannot write to %s: %s; the export there is unchanged",
+            "cannot write to %s: %s; %s",
             args.out,
             str(exc).splitlines()[0],
+            left,
         )
         return 1
     except (KeyboardInterrupt, RuntimeError) as exc:
         if (stop := as_interruption(exc)) is None:
             raise
-        log.error("%s; the export in %s is unchanged", interruption(stop), args.out)
+        log.error("%s; %s (%s)", interruption(stop), left, args.out)
         return interrupted_exit_code(stop)
     log.info(
         "wrote %d marts as Parquet (%s rows) and %d models to %s in %s",
@@ -233,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
         rows,
         CSV_NAME,
         args.out,
+    )
+    log.info(
+        "wrote %d new snapshot(s) of history (%s rows) under %s, and the newest as %s",
+        snapshots,
+        f"{observations:,}",
+        args.out / HISTORY_FOLDER,
+        args.out / CATALOGUE_FILE,
     )
     return 0
 
