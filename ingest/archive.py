@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from ingest import warehouse
 from ingest.errors import IngestError, UsageError
 from ingest.hub_fields import hub_fields, required_hub_fields
-from ingest.loader import Summary, make_snapshot_id, summarise
+from ingest.loader import Summary, make_snapshot_id, refuse_same_capture_time, summarise
 
 log = logging.getLogger(__name__)
 
@@ -247,10 +247,12 @@ def land_archive(
     name: str | None = None,
     size: int | None = None,
     sha256: str | None = None,
+    allow_same_capture_time: bool = False,
 ) -> Summary:
     """Land one archive Parquet file as one snapshot, in one transaction.
 
-    land_archive(database, source, snapshot_at=None, *, name=None, size=None, sha256=None)
+    land_archive(database, source, snapshot_at=None, *, name=None, size=None, sha256=None,
+                 allow_same_capture_time=False)
 
     - `source`: a local path, or anything `pyarrow.parquet.ParquetFile` reads, such as an
       open binary file (an fsspec/HfFileSystem file: only the footer and the kept columns'
@@ -265,7 +267,9 @@ def land_archive(
     IngestError, with nothing landed, for a file that is not Parquet or has no string `id`
     column; rows without a usable id go to raw.hf_models_rejected. The snapshot's request
     records the file's name, size, checksum, the seed's fields it has and the required ones it
-    lacks (then it is not a full observation), and the columns left unread.
+    lacks (then it is not a full observation), and the columns left unread. A different file
+    (or crawl) already landed with the same capture time is refused, as for --from-file, unless
+    `allow_same_capture_time`.
     """
     started = time.monotonic()
     if isinstance(source, str | os.PathLike):
@@ -289,6 +293,7 @@ def land_archive(
                 f"{name}: no capture time: give --snapshot-at, or a date in the file's path "
                 "(2024-07-24 or 20240724)"
             )
+        refuse_same_capture_time(con, snapshot_at, name, allow_same_capture_time)
         request = {
             "kind": "archive",
             "file": name,

@@ -41,7 +41,10 @@ def archive_paths(arguments: list[str]) -> list[Path]:
 
 
 def land_archives(
-    database: Path, arguments: list[str], snapshot_at: datetime | None
+    database: Path,
+    arguments: list[str],
+    snapshot_at: datetime | None,
+    allow_same_capture_time: bool = False,
 ) -> list[Summary]:
     """Land each file in turn; the first that fails stops the run, those before it stay landed."""
     paths = archive_paths(arguments)
@@ -56,7 +59,9 @@ def land_archives(
     summaries = []
     for number, path in enumerate(paths, 1):
         try:
-            summary = land_archive(database, path, snapshot_at)
+            summary = land_archive(
+                database, path, snapshot_at, allow_same_capture_time=allow_same_capture_time
+            )
         except IngestError as exc:
             if number > 1:
                 exc.args = (f"{exc} ({number - 1} file(s) before it are landed)",)

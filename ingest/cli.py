@@ -303,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     snapshot_at = args.snapshot_at or warehouse.utc_now()
     try:
         if args.from_parquet:
-            land_archives(database, args.from_parquet, args.snapshot_at)
+            land_archives(
+                database, args.from_parquet, args.snapshot_at, args.allow_same_capture_time
+            )
             return 0
         if args.from_file:
             summary = land_file(

@@ -306,3 +306,21 @@ def test_a_file_lands_under_a_small_memory_cap(
     peak_mb = int(result.stdout.split()[-1]) / 1024
     assert query(database, "select model_count from raw.snapshots") == [(20_000,)]
     assert peak_mb < 256, f"peak {peak_mb:.0f} MB"
+
+
+def test_a_different_file_with_a_landed_capture_time_is_refused_unless_allowed(
+    recorded: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    # Two archives of one day (say the weekly folder and a daily copy) would both be "the
+    # newest" of that instant, and growth between them would divide by zero days.
+    weekly = write_archive(typed_table(recorded[:20]), tmp_path / "weekly" / "2024-07-24.parquet")
+    daily = write_archive(typed_table(recorded[:30]), tmp_path / "daily" / "20240724.parquet")
+    database = tmp_path / "w.duckdb"
+    ingest(database, "--from-parquet", weekly)
+    result = ingest(database, "--from-parquet", daily, check=False)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(daily) in lines[0] and "2024-07-24T00:00:00Z" in lines[0]
+    assert query(database, "select model_count from raw.snapshots") == [(20,)]
+    ingest(database, "--from-parquet", daily, "--allow-same-capture-time")
+    assert query(database, "select model_count from raw.snapshots order by 1") == [(20,), (30,)]
