@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import duckdb
 
 from ingest import warehouse
+from ingest.archive_files import land_archives
 from ingest.cli_common import (
     add_database_option,
     add_verbosity_options,
@@ -94,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help="land a saved response (a JSON array, or one object per line) without any network",
+    )
+    source.add_argument(
+        "--from-parquet",
+        nargs="+",
+        metavar="PATH",
+        help="land archive Parquet files (files, folders, globs), each one snapshot captured "
+        "at --snapshot-at, else at the date in its path (2024-07-24 or 20240724); see "
+        "docs/history-from-archives.md",
     )
     source.add_argument(
         "--snapshot-at",
@@ -194,9 +203,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         )
         if getattr(args, name)
     ]
-    if args.from_file and api_only:
+    if args.from_file and args.from_parquet:
+        parser.error("--from-file and --from-parquet cannot be combined: land them one by one")
+    saved = "--from-file" if args.from_file else "--from-parquet" if args.from_parquet else None
+    if saved and api_only:
         flags = ", ".join("--" + name.replace("_", "-") for name in api_only)
-        parser.error(f"--from-file lands a saved file; {flags} only apply to crawling the Hub")
+        parser.error(f"{saved} lands a saved file; {flags} only apply to crawling the Hub")
     if args.expand_hub_fields:
         try:
             args.expand = list(dict.fromkeys([*hub_fields(), *(args.expand or [])]))
@@ -205,7 +217,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.expand and args.full:
         flag = "--expand-hub-fields" if args.expand_hub_fields else "--expand"
         parser.error(f"{flag} cannot be combined with --full (the Hub refuses it)")
-    if not args.from_file and args.endpoint is None:
+    if not saved and args.endpoint is None:
         try:
             args.endpoint = endpoint_url(os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
         except argparse.ArgumentTypeError as exc:
@@ -247,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     database = warehouse.database_path(args.database)
     snapshot_at = args.snapshot_at or warehouse.utc_now()
     try:
+        if args.from_parquet:
+            land_archives(database, args.from_parquet, args.snapshot_at)
+            return 0
         if args.from_file:
             summary = land_file(database, args.from_file, snapshot_at, args.snapshot_at is not None)
         else:

@@ -27,3 +27,14 @@ def hub_fields(path: Path = SEED) -> list[str]:
     if not fields or not all(fields):
         raise IngestError(f"{path}: expected a `field` column with a name on every row")
     return list(dict.fromkeys(fields))
+
+
+def required_hub_fields(path: Path = SEED) -> list[str]:
+    """The fields a snapshot must carry to be a full observation (`is_required` in the seed)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = hub_fields(path)
+    required = {
+        (row.get("field") or "").strip() for row in rows if row.get("is_required") == "true"
+    }
+    return [field for field in fields if field in required]

@@ -14,17 +14,18 @@ required_fields as (
 
 ),
 
--- With `expand` the Hub serves only the fields asked for, so a snapshot whose request left out
--- a field the marts need is not a full observation of its models (no expand: the full listing).
+-- With `expand` the Hub serves only the fields asked for, and an archive file has only its
+-- columns, so a snapshot lacking a field the marts need is not a full observation of its
+-- models (no expand: the full listing).
 partial_snapshots as (
 
     select distinct snapshots.snapshot_id
     from snapshots
     cross join required_fields
     where
-        snapshots.expanded_fields is not null
+        snapshots.served_fields is not null
         and not list_contains(
-            from_json(snapshots.expanded_fields, '["VARCHAR"]'), required_fields.field
+            from_json(snapshots.served_fields, '["VARCHAR"]'), required_fields.field
         )
 
 ),
@@ -36,10 +37,13 @@ described as (
     select
         snapshots.*,
         partial_snapshots.snapshot_id is null as is_full_observation,
-        snapshots.is_paginated and snapshots.model_limit is null
-        and snapshots.search_filter is null and snapshots.author_filter is null
-        and snapshots.pipeline_tag_filter is null and snapshots.tag_filters is null
-        as is_full_catalogue,
+        case
+            when snapshots.is_archive then coalesce(snapshots.is_archive_full_catalogue, true)
+            else
+                snapshots.is_paginated and snapshots.model_limit is null
+                and snapshots.search_filter is null and snapshots.author_filter is null
+                and snapshots.pipeline_tag_filter is null and snapshots.tag_filters is null
+        end as is_full_catalogue,
         case snapshots.sort_key
             when 'downloads' then 'most downloaded'
             when 'likes' then 'most liked'
@@ -59,6 +63,7 @@ final as (
         snapshot_id,
         snapshot_at,
         source_kind,
+        coalesce(is_archive, false) as is_archive,
         source,
         sort_key,
         search_filter,
@@ -74,6 +79,10 @@ final as (
         duplicate_count,
         rejected_count,
         case
+            when is_archive and is_full_catalogue
+                then format('full Hub catalogue ({:,} models, archive)', model_count)
+            when is_archive
+                then format('{:,} models from archive {}', model_count, parse_filename(source))
             when source_kind = 'file'
                 then format('{:,} models from {}', model_count, parse_filename(source))
             when is_full_catalogue
