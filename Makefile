@@ -95,6 +95,16 @@ daily: $(RUNTIME) ## Scheduled run: crawl the Hub, freshness, build, plots, prun
 	@$(BIN)/python -m ingest.daily --make "$(MAKE)" --keep $(DAILY_KEEP) \
 		--ingest-args="$(DAILY_INGEST_ARGS)"
 
+# Years of history on day one (docs/backfill.md): the Hub's public weekly archives
+# (hfmlsoc/hub_weekly_snapshots), each week one snapshot, landed a batch at a time, each batch
+# built and pruned; rerun to resume. BACKFILL_ARGS: --since/--until DATE, --batch N, --keep N,
+# --repo/--pattern for another archive, --keep-downloads.
+BACKFILL_ARGS ?=
+
+.PHONY: backfill
+backfill: $(RUNTIME) ## Land the Hub's weekly archives as history, built in batches (BACKFILL_ARGS="--since 2025-06-01")
+	@$(BIN)/python -m ingest.backfill --make "$(MAKE)" $(BACKFILL_ARGS)
+
 .PHONY: export
 export: $(RUNTIME) ## Every mart as Parquet and the seed's cleaned CSV, into $(EXPORT_DIR)
 	$(BIN)/python -m plots.export --out $(EXPORT_DIR)

@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep files downloaded whole once landed (default: remove them)",
     )
+    run.add_argument(
+        "--no-build",
+        action="store_true",
+        help="only land the files; build and prune yourself (raw payloads then grow with "
+        "every file landed)",
+    )
     run.add_argument("--make", default="make", help="the make program (default: make)")
     add_database_option(run)
     add_verbosity_options(parser)
@@ -183,12 +189,12 @@ def land_file(
     name = f"{repo.repo}/{file.path}"
     if file.sha256 is not None and repo.ranges_supported(file):
         with repo.open_ranged(file) as handle:
-            summary = archive.land_parquet(
+            summary = archive.land_archive(
                 database, handle, capture_time(file), name=name, size=file.size, sha256=file.sha256
             )
         return f"{summary.line()}; read by range requests"
     local = repo.download(file, downloads)
-    summary = archive.land_parquet(
+    summary = archive.land_archive(
         database, local, capture_time(file), name=name, size=file.size, sha256=file.sha256
     )
     if keep_downloads:
@@ -250,7 +256,7 @@ def backfill(args: argparse.Namespace, database: Path) -> int:
         len(todo),
         args.batch,
     )
-    if state.unbuilt:
+    if state.unbuilt and not args.no_build:
         log.info("building %d snapshot(s) landed earlier but not built yet", len(state.unbuilt))
         build_and_prune(args.make, args.keep)
     downloads = args.download_dir or database.parent / "archive-downloads"
@@ -264,11 +270,13 @@ def backfill(args: argparse.Namespace, database: Path) -> int:
                 log.info("%s: %s", file.path, line)
                 if bar is not None and task is not None:
                     bar.advance(task)
-            build_and_prune(args.make, args.keep)
+            if not args.no_build:
+                build_and_prune(args.make, args.keep)
     log.info(
-        "make backfill: done in %.0f s: %d file(s) landed and built, %d skipped as landed before",
+        "make backfill: done in %.0f s: %d file(s) landed%s, %d skipped as landed before",
         time.monotonic() - started,
         len(todo),
+        "" if args.no_build else " and built",
         len(files) - len(todo),
     )
     return EXIT_OK
