@@ -128,6 +128,16 @@ HISTORY_ARGS ?=
 bench-history: $(DEV) ## Time the daily build over 30 days of history into BENCHMARKS.md (HISTORY_ARGS="--days 30 --models 200k")
 	$(BIN)/python -m bench.history $(HISTORY_ARGS)
 
+# 52 weekly real-shaped 1M-model archive files (bench.archive_files) served by tests.archive_hub,
+# backfilled in batches; then the history against landing the same weeks as JSON (small), and
+# one 3M-model archive file against the same JSON. Files are made once into bench/data/ (~35 GB
+# at 1M: BACKFILL_BENCH_ARGS="--files 52 --models 100k" for a smaller run).
+BACKFILL_BENCH_ARGS ?=
+
+.PHONY: bench-backfill
+bench-backfill: $(DEV) ## Time a year of weekly archives fetched, landed and built into BENCHMARKS.md (BACKFILL_BENCH_ARGS="--models 100k")
+	$(BIN)/python -m bench.backfill $(BACKFILL_BENCH_ARGS)
+
 .PHONY: prune
 prune: $(RUNTIME) ## Drop raw payloads of all but the newest KEEP=N built snapshots (marts keep history)
 	@test -n "$(KEEP)" || { echo "usage: make prune KEEP=N [PRUNE_ARGS=--compact]"; exit 2; }

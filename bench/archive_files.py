@@ -4,7 +4,8 @@
         [--like ../shared/data/hf_models_2025-12-01.json] [--heavy-bytes 700]
 
 Each row is one model object of ``bench.clone`` (its fields in hub-stats typing: timestamps as
-``timestamp[ms, UTC]``, ``tags`` a list of strings, counts as int64), so landing the file must
+``timestamp[ms, UTC]``, ``tags`` a list of strings, counts as int64, the trending score as a
+double), so landing the file must
 give what landing the same objects as JSON gives. Beside them come the columns the warehouse
 never reads and that hold most of a real file's bytes: ``cardData`` (a JSON string),
 ``siblings`` (a list of ``{rfilename}``) and ``config`` (a struct). Their content is the hex of
@@ -38,7 +39,7 @@ KEPT_TYPES: dict[str, pa.DataType] = {
     "id": pa.string(),
     "author": pa.string(),
     "likes": pa.int64(),
-    "trendingScore": pa.int64(),
+    "trendingScore": pa.float64(),  # the API serves 2 and 2.8 alike
     "private": pa.bool_(),
     "downloads": pa.int64(),
     "downloadsAllTime": pa.int64(),
