@@ -1,13 +1,12 @@
 """Archive files shaped like the Hub's weekly ``models.parquet``, from a listing's model objects.
 
     python -m bench.archive_files --models 1000000 --drift 7 --out bench/data/week.parquet
-        [--like ../shared/data/hf_models_2025-12-01.json] [--heavy-bytes 700]
+        [--like ../shared/data/hf_models_2025-12-01.json] [--heavy-bytes 250]
 
 Each row is one model object of ``bench.clone`` (its fields in hub-stats typing: timestamps as
 ``timestamp[ms, UTC]``, ``tags`` a list of strings, counts as int64, the trending score as a
-double), so landing the file must
-give what landing the same objects as JSON gives. Beside them come the columns the warehouse
-never reads and that hold most of a real file's bytes: ``cardData`` (a JSON string),
+double), so landing the file must give what landing the same objects as JSON gives. Beside
+them come the columns the warehouse never reads and that hold most of a real file's bytes: ``cardData`` (a JSON string),
 ``siblings`` (a list of ``{rfilename}``) and ``config`` (a struct). Their content is the hex of
 ``--heavy-bytes`` random bytes per model (twice that on disk), so it cannot compress away as a
 repeated template would: at the default, ~85% of the file, as in the real ones. Deterministic

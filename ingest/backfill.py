@@ -47,6 +47,7 @@ from ingest.cli_common import (
     report_failure,
 )
 from ingest.errors import IngestError
+from ingest.progress import start_above_logs, stop_above_logs
 
 log = logging.getLogger("backfill")
 
@@ -235,8 +236,11 @@ def file_progress(total: int) -> Iterator[Progress | None]:
         console=Console(stderr=True),
         transient=True,
     )
-    with bar:
+    redirected = start_above_logs(bar)
+    try:
         yield bar
+    finally:
+        stop_above_logs(bar, redirected)
 
 
 def backfill(args: argparse.Namespace, database: Path) -> int:
