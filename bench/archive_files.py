@@ -6,8 +6,9 @@
 Each row is one model object of ``bench.clone`` (its fields in hub-stats typing: timestamps as
 ``timestamp[ms, UTC]``, ``tags`` a list of strings, counts as int64, the trending score as a
 double), so landing the file must give what landing the same objects as JSON gives. Beside
-them come the columns the warehouse never reads and that hold most of a real file's bytes: ``cardData`` (a JSON string),
-``siblings`` (a list of ``{rfilename}``) and ``config`` (a struct). Their content is the hex of
+them come the columns the warehouse never reads and that hold most of a real file's bytes:
+``cardData`` (a JSON string), ``siblings`` (a list of ``{rfilename}``) and ``config`` (a
+struct). Their content is the hex of
 ``--heavy-bytes`` random bytes per model (twice that on disk), so it cannot compress away as a
 repeated template would: at the default, ~85% of the file, as in the real ones. Deterministic
 for the same arguments.
