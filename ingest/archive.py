@@ -15,8 +15,10 @@ import json
 import logging
 import os
 import re
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,6 +158,14 @@ def model_id_sql(columns: list[str]) -> str:
     return f"coalesce({', '.join(candidates if 'modelId' in columns else candidates[:1])})"
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's share of the user's cap: Python, pyarrow and DuckDB's own code take ~250 MB
+    beside it (at 1M models with the whole cap the process peaked 12% over it)."""
+    cap = warehouse.size_bytes(warehouse.memory_limit())
+    share = max(64 * 2**20, min(cap // 2, cap - 256 * 2**20))
+    return f"{share // 2**20}MiB"
+
+
 def file_sha256(handle: BinaryIO) -> str:
     return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -187,9 +197,11 @@ def file_capture_time(parquet: pq.ParquetFile) -> datetime | None:
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text.decode()).astimezone(UTC)
+        value = datetime.fromisoformat(text.decode())
     except ValueError:
         return None
+    # The warehouse's timestamps are UTC without an offset.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def is_full_catalogue(parquet: pq.ParquetFile) -> bool:
@@ -198,21 +210,37 @@ def is_full_catalogue(parquet: pq.ParquetFile) -> bool:
     return metadata.get(META_FULL_CATALOGUE, b"true") != b"false"
 
 
-def batches(
-    parquet: pq.ParquetFile, columns: list[str], name: str
-) -> Iterator[tuple[int, pa.Table]]:
-    """The file's rows in order, `columns` only, with their 1-based position in the file."""
+@contextmanager
+def local_copy(
+    source: str | os.PathLike[str] | BinaryIO,
+    parquet: pq.ParquetFile,
+    columns: list[str],
+    name: str,
+) -> Iterator[str]:
+    """A local Parquet file DuckDB can read: the path itself, or the kept columns of a file
+    object spooled row group by row group into a temporary file.
+
+    DuckDB reads Parquet within its memory limit; fed Arrow batches from Python instead, it
+    held ~1 GB at 1M models whatever its limit (one stream or many inserts alike).
+    """
+    if isinstance(source, str | os.PathLike):
+        yield str(source)
+        return
+    schema = pa.schema([parquet.schema_arrow.field(c) for c in columns])
     position = 1
-    try:
-        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns):
-            positions = pa.array(range(position, position + batch.num_rows), pa.int64())
-            yield position, pa.Table.from_batches([batch]).append_column("__position", positions)
-            position += batch.num_rows
-    except (pa.ArrowException, OSError) as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise IngestError(
-            f"{name}: unreadable near row {position} ({first}); nothing landed"
-        ) from None
+    with tempfile.TemporaryDirectory(prefix="hf-trends-") as spool:
+        path = Path(spool) / "archive.parquet"
+        try:
+            with pq.ParquetWriter(path, schema) as writer:
+                for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+                    writer.write_batch(batch)
+                    position += batch.num_rows
+        except (pa.ArrowException, OSError) as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise IngestError(
+                f"{name}: unreadable near row {position} ({first}); nothing landed"
+            ) from None
+        yield str(path)
 
 
 def land_archive(
@@ -278,12 +306,16 @@ def land_archive(
             "full_catalogue": is_full_catalogue(parquet),
         }
         snapshot_id = make_snapshot_id(snapshot_at, sha256)
+        con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
         try:
             with warehouse.transaction(con):
                 warehouse.start_snapshot(
                     con, snapshot_id, snapshot_at, name, request, sha256, sha256
                 )
-                landed, rejected = land_rows(con, parquet, layout, snapshot_id, name)
+                with local_copy(source, parquet, layout.read, name) as path:
+                    landed, rejected = land_rows(
+                        con, path, parquet.schema_arrow, layout, snapshot_id
+                    )
                 if landed == 0:
                     raise IngestError(
                         f"{name}: holds no rows with a usable id ({rejected} rejected); "
@@ -313,10 +345,10 @@ def land_archive(
 
 def land_rows(
     con: duckdb.DuckDBPyConnection,
-    parquet: pq.ParquetFile,
+    path: str,
+    schema: pa.Schema,
     layout: ArchiveLayout,
     snapshot_id: str,
-    name: str,
 ) -> tuple[int, int]:
     """Two passes: ids only (to find repeats and rejects), then each kept payload written once.
 
@@ -328,13 +360,16 @@ def land_rows(
     loaded_at = warehouse.utc_now()
     id_columns = [c for c in ("id", "modelId") if c in layout.read]
     model_id = model_id_sql(id_columns)
-    con.execute("create or replace temp table archive_ids (position bigint, model_id varchar)")
-    for _, table in batches(parquet, id_columns, name):
-        con.register("archive_batch", table)
-        con.execute(f"insert into archive_ids select __position, {model_id} from archive_batch")
-        con.unregister("archive_batch")
-    (landed,) = con.execute(
-        "select count(*) from archive_ids where model_id is not null"
+    rows = "read_parquet(?, file_row_number = true)"
+    con.execute(
+        f"""
+        create or replace temp table archive_ids as
+        select file_row_number + 1 as position, {model_id} as model_id from {rows}
+        """,
+        [path],
+    )
+    landed, rejected = con.execute(
+        "select count(model_id), count(*) - count(model_id) from archive_ids"
     ).fetchone()
     con.execute(
         """
@@ -347,34 +382,29 @@ def land_rows(
         """
     )
     con.execute("drop table archive_ids")
-    payload = payload_sql(parquet.schema_arrow, layout.read)
-    rejected = 0
-    for _, table in batches(parquet, layout.read, name):
-        con.register("archive_batch", table)
+    payload = payload_sql(schema, layout.read)
+    con.execute(
+        f"""
+        insert into raw.hf_models
+        select ?, {model_id}, {payload}, ?, ?, ?
+        from {rows} as archive_rows
+        anti join archive_skipped on archive_rows.file_row_number + 1 = archive_skipped.position
+        """,
+        [snapshot_id, snapshot["snapshot_at"], snapshot["source"], loaded_at, path],
+    )
+    if rejected:
+        # Rare, so their text is built in a pass of its own rather than in every file's.
         con.execute(
             f"""
-            insert into raw.hf_models
-            select ?, model_id, payload, ?, ?, ?
-            from (
-                select __position, {model_id} as model_id, {payload} as payload
-                from archive_batch
-                anti join archive_skipped on archive_batch.__position = archive_skipped.position
-            )
-            """,
-            [snapshot_id, snapshot["snapshot_at"], snapshot["source"], loaded_at],
-        )
-        rejected += con.execute(
-            f"""
             insert into raw.hf_models_rejected
-            select ?, 1, __position,
+            select ?, 1, file_row_number + 1,
                 case when id is null then 'missing id: "id" is null'
                     else 'unusable id: "id" is an empty string' end,
                 {payload}, ?
-            from archive_batch
+            from {rows}
             where {model_id} is null
             """,
-            [snapshot_id, loaded_at],
-        ).fetchone()[0]
-        con.unregister("archive_batch")
+            [snapshot_id, loaded_at, path],
+        )
     con.execute("drop table archive_skipped")
     return landed, rejected

@@ -258,13 +258,15 @@ class UseTrend:
     lead_label: str
     lead_per_day: float
     legend: Legend
+    # Per snapshot: whether it came from an archive file (marts.snapshots.is_archive).
+    is_archive: list[bool]
 
 
 def use_trend(con: Connection) -> UseTrend:
     rows = fetch(
         con,
-        "select snapshot_at, modality, downloads_per_day from marts.modality_download_trends "
-        "order by snapshot_at, snapshot_id, display_order",
+        "select snapshot_at, modality, downloads_per_day, is_archive "
+        "from marts.modality_download_trends order by snapshot_at, snapshot_id, display_order",
     )
     if not rows:
         raise MissingData(
@@ -274,10 +276,14 @@ def use_trend(con: Connection) -> UseTrend:
     snapshots = sorted({r[0] for r in rows})
     index = {s: i for i, s in enumerate(snapshots)}
     per_day: dict[str, list[float | None]] = {}
-    for snapshot_at, modality, value in rows:
+    is_archive = [False] * len(snapshots)
+    for snapshot_at, modality, value, archive in rows:
         per_day.setdefault(modality, [None] * len(snapshots))[index[snapshot_at]] = value
+        is_archive[index[snapshot_at]] = is_archive[index[snapshot_at]] or archive
     lead_label, lead_per_day = one(con, LATEST_LEADER)
-    return UseTrend(snapshots, list(per_day), per_day, lead_label, lead_per_day, legend(con))
+    return UseTrend(
+        snapshots, list(per_day), per_day, lead_label, lead_per_day, legend(con), is_archive
+    )
 
 
 def draw_use_trend(data: UseTrend, sample_caption: str) -> Rendered:
@@ -295,6 +301,15 @@ def draw_use_trend(data: UseTrend, sample_caption: str) -> Rendered:
             label=data.legend.label(modality),
         )
         plotted[data.legend.label(modality)] = list(line.get_ydata())
+        archived = [i for i, archive in enumerate(data.is_archive) if archive]
+        ax.scatter(
+            [data.snapshots[i] for i in archived],
+            [float("nan") if values[i] is None else values[i] for i in archived],
+            facecolors="white",
+            edgecolors=style.modality_colour(modality),
+            zorder=3,
+        )
+    plotted["from an archive"] = list(data.is_archive)
     compact_axis(ax, "y")
     # Matplotlib pads one date by years either side: keep the axis to the snapshots' span.
     pad = max((data.snapshots[-1] - data.snapshots[0]) / 20, timedelta(days=1))
@@ -316,9 +331,24 @@ def draw_use_trend(data: UseTrend, sample_caption: str) -> Rendered:
     )
     caption = (
         "Each point is one full-catalogue snapshot: the downloads a day of the modality's "
-        f"categorised models since the snapshot before. {ALL_TIME_NOTE}"
+        "categorised models since the snapshot before, over the real days between the two "
+        f"(a week for weekly archives, more across a missing week). {archive_note(data)}"
+        f"{ALL_TIME_NOTE}"
     )
     return finish(fig, title, caption, plotted)
+
+
+def archive_note(data: UseTrend) -> str:
+    """Which points came from archive files, in a sentence (none: no sentence)."""
+    archived = [s for s, archive in zip(data.snapshots, data.is_archive, strict=True) if archive]
+    if not archived:
+        return ""
+    if len(archived) == len(data.snapshots):
+        return "Every point is an archive file's snapshot (hollow), none our own crawl. "
+    return (
+        f"Hollow points ({len(archived)} of {len(data.snapshots)}, {day(archived[0])} to "
+        f"{day(archived[-1])}) are archive files' snapshots; filled ones our own crawls. "
+    )
 
 
 RELEASE_WINDOWS = TableSpec(

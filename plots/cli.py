@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import logging
 import sys
 import time
@@ -168,10 +169,13 @@ def report_sections(
 ) -> list[report.Section]:
     """A section per drawn figure, with its tables, then the sections of tables alone.
 
-    "The Hub's full catalogue" and "Who builds on whom" open with their findings, just before
-    the first of their figures.
+    Figures without data (placeholders) get no section each: one short note, where the first
+    of them would have been, says which they are and why. "The Hub's full catalogue" and "Who
+    builds on whom" open with their findings, just before the first of their figures (or the
+    note).
     """
     specs = {spec.name: spec for spec in FIGURES}
+    drawn = [entry for entry in entries if not entry.rendered.placeholder_reason]
     sections = [
         report.Section(
             entry.name,
@@ -180,8 +184,12 @@ def report_sections(
             tables=[tables.load(con, t) for t in specs[entry.name].tables],
             marts=specs[entry.name].section_marts,
         )
-        for number, entry in enumerate(entries, 1)
+        for number, entry in enumerate(drawn, 1)
     ]
+    missing = [entry for entry in entries if entry.rendered.placeholder_reason]
+    if missing:
+        at = entries.index(missing[0])
+        sections.insert(at, not_drawn_section(missing))
     sections += [
         report.Section(
             section.name,
@@ -191,10 +199,31 @@ def report_sections(
         )
         for section in TABLE_SECTIONS
     ]
+    missing_names = {entry.name for entry in missing}
     for module in (catalogue, lineage):
-        first = next((i for i, s in enumerate(sections) if s.id in module.FIGURE_NAMES), None)
+        ids = module.FIGURE_NAMES | ({NOT_DRAWN} if module.FIGURE_NAMES & missing_names else set())
+        first = next((i for i, s in enumerate(sections) if s.id in ids), None)
         sections.insert(len(sections) if first is None else first, module.section(facts))
     return sections
+
+
+NOT_DRAWN = "figures-not-drawn"
+
+
+def not_drawn_section(missing: list[report.FigureEntry]) -> report.Section:
+    """One short note for every figure the warehouse has no data for, grouped by reason."""
+    by_reason: dict[str, list[str]] = {}
+    for entry in missing:
+        by_reason.setdefault(entry.rendered.placeholder_reason or "", []).append(entry.question)
+    items = "".join(
+        f"<li>{html.escape(reason)} <small>({html.escape('; '.join(questions))})</small></li>"
+        for reason, questions in by_reason.items()
+    )
+    return report.Section(
+        NOT_DRAWN,
+        f"Not drawn: {len(missing)} figure(s) without data",
+        html=f'<ul class="placeholder">{items}</ul>',
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """`python -m plots.export`: every mart as Parquet, and the seed's step-7 cleaned dataset as CSV.
 
-One folder gets `<mart>.parquet` for each table of the `marts` schema (`models.parquet`,
+The history goes beside them in the archives' layout (plots.export_history). One folder gets
+`<mart>.parquet` for each table of the `marts` schema (`models.parquet`,
 `category_popularity.parquet`, ...), written by DuckDB's own `COPY ... (FORMAT parquet)` with the
 marts' types, and `cleaned_model_data.csv`, marts.models in the seed's column order, made safe
 for spreadsheets. Unlike the seed the CSV keeps models without a category (category is empty):
@@ -23,6 +24,7 @@ from hf_common.cli import (
     configure_logging,
     database_path,
 )
+from plots.export_history import CATALOGUE_FILE, HISTORY_FOLDER, export_history
 from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots.export")
@@ -60,6 +62,9 @@ LIST_COLUMNS = {"arxiv_ids", "languages"}
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection"),
 # and model ids, categories and base models are whatever Hub users typed.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The whole history, one file per snapshot under history/ (plots.export_history), rather than
+# a second copy of it in one file.
+PUBLISHED_APART = {"model_observations"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,7 +145,7 @@ def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
         "where table_schema = 'marts' and table_type in ('BASE TABLE', 'VIEW') "
         "order by table_name"
     ).fetchall()
-    return [row[0] for row in rows]
+    return [row[0] for row in rows if row[0] not in PUBLISHED_APART]
 
 
 def quoted(identifier: str) -> str:
@@ -185,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             marts = export_parquet(con, args.out)
             rows = export_csv(con, args.out / CSV_NAME)
+            snapshots, observations = export_history(con, args.out)
         finally:
             con.close()
     except WarehouseError as exc:
@@ -200,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         rows,
         CSV_NAME,
         args.out,
+    )
+    log.info(
+        "wrote %d new snapshot(s) of history (%s rows) under %s, and the newest as %s",
+        snapshots,
+        f"{observations:,}",
+        args.out / HISTORY_FOLDER,
+        args.out / CATALOGUE_FILE,
     )
     return 0
 

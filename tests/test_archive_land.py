@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 
 from ingest.archive import capture_time_in_path, land_archive, payload_sql
 from ingest.hub_fields import hub_fields
-from tests.conftest import ingest, query
+from tests.conftest import ingest, query, run
 from tests.parquet_archives import (
     expected_objects,
     typed_table,
@@ -272,3 +273,36 @@ def test_only_the_kept_columns_are_read(recorded: list[dict[str, Any]], tmp_path
     assert summary.models == len(recorded)
     # The cards alone are ~90% of the file: reading them even once would break this.
     assert counting.read_bytes <= 0.25 * path.stat().st_size
+
+
+def test_a_file_lands_under_a_small_memory_cap(
+    recorded: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    # 20,000 models with 5 KB of card each (100 MB the lander must never hold) under 256 MB:
+    # reading the file whole, or its cards at all, goes over; Python and DuckDB's own code
+    # take ~130 MB of it.
+    models = [
+        {**model, "id": f"{model['id']}-{copy}", "modelId": f"{model['id']}-{copy}"}
+        for copy in range(20)
+        for model in recorded
+    ]
+    table = typed_table(models, "tz")
+    cards = pa.array(
+        [json.dumps({"text": random.Random(n).randbytes(2500).hex()}) for n in range(len(models))]
+    )
+    table = table.set_column(table.column_names.index("cardData"), "cardData", cards)
+    path = write_archive(table, tmp_path / "2024-07-24.parquet", row_group_size=2000)
+    database = tmp_path / "w.duckdb"
+    measure = (
+        "import resource, subprocess, sys; "
+        "code = subprocess.run(sys.argv[1:]).returncode; "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)"
+    )
+    result = run(
+        [sys.executable, "-c", measure, sys.executable, "-m", "ingest", "--from-parquet", path],
+        database=database,
+        env={"HF_TRENDS_MEMORY_LIMIT": "256MB"},
+    )
+    peak_mb = int(result.stdout.split()[-1]) / 1024
+    assert query(database, "select model_count from raw.snapshots") == [(20_000,)]
+    assert peak_mb < 256, f"peak {peak_mb:.0f} MB"

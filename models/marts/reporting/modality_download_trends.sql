@@ -22,7 +22,7 @@ modality_legend as (
 -- downloads per day moves with who is in the sample, not with use.
 full_snapshots as (
 
-    select snapshot_id from snapshots
+    select snapshot_id, is_archive from snapshots
     where is_full_catalogue
 
 ),
@@ -34,6 +34,7 @@ per_modality as (
     select
         category_trends.snapshot_id,
         any_value(category_trends.snapshot_at) as snapshot_at,
+        coalesce(any_value(full_snapshots.is_archive), false) as is_archive,
         coalesce(category_trends.modality, 'unknown') as modality,
         count(*) as category_count,
         sum(category_trends.model_count)::bigint as model_count,
@@ -58,6 +59,7 @@ final as (
     select
         measured.snapshot_id,
         measured.snapshot_at,
+        measured.is_archive,
         measured.modality,
         modality_legend.modality_label,
         modality_legend.display_order,
