@@ -111,7 +111,11 @@ class ArchiveRepo:
                 revision=self.commit,
                 repo_type="dataset",
             )
-            for entry in tree:
+            try:
+                entries = list(tree)
+            except EntryNotFoundError:
+                return []  # no folder above the date: no file matches either
+            for entry in entries:
                 match = self.regex.fullmatch(entry.path)
                 if match is None or not hasattr(entry, "size"):
                     continue

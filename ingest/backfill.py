@@ -22,7 +22,6 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -222,25 +221,37 @@ def build_and_prune(make: str, keep: int) -> None:
             )
 
 
-@contextmanager
-def file_progress(total: int) -> Iterator[Progress | None]:
+class FileProgress:
     """A live bar of files landed on a terminal; elsewhere each file's log line is the progress."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    bar = Progress(
-        TextColumn("[bold]backfill[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    redirected = start_above_logs(bar)
-    try:
-        yield bar
-    finally:
-        stop_above_logs(bar, redirected)
+
+    def __init__(self, total: int) -> None:
+        self.bar: Progress | None = None
+        if sys.stderr.isatty():
+            self.bar = Progress(
+                TextColumn("[bold]backfill[/] {task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.bar.add_task("", total=total)
+
+    def __enter__(self) -> FileProgress:
+        self.redirected = start_above_logs(self.bar) if self.bar else []
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar:
+            stop_above_logs(self.bar, self.redirected)
+
+    def landing(self, file: ArchiveFile) -> None:
+        if self.bar:
+            self.bar.update(self.task, description=file.path)
+
+    def landed(self) -> None:
+        if self.bar:
+            self.bar.advance(self.task)
 
 
 def backfill(args: argparse.Namespace, database: Path) -> int:
@@ -248,7 +259,10 @@ def backfill(args: argparse.Namespace, database: Path) -> int:
     repo = ArchiveRepo(
         args.endpoint, os.environ.get("HF_TOKEN") or None, args.repo, args.pattern, args.revision
     )
-    files = chosen(repo.list_files(), args.since, args.until)
+    listed = repo.list_files()
+    if not listed:
+        raise IngestError(f"{args.repo}@{repo.commit[:12]}: no file matches {args.pattern}")
+    files = chosen(listed, args.since, args.until)
     state = warehouse_state(database)
     todo = [f for f in files if f.sha256 is None or f.sha256 not in state.landed]
     log.info(
@@ -264,16 +278,13 @@ def backfill(args: argparse.Namespace, database: Path) -> int:
         log.info("building %d snapshot(s) landed earlier but not built yet", len(state.unbuilt))
         build_and_prune(args.make, args.keep)
     downloads = args.download_dir or database.parent / "archive-downloads"
-    with file_progress(len(todo)) as bar:
-        task = bar.add_task("", total=len(todo)) if bar else None
+    with FileProgress(len(todo)) as progress:
         for batch in batches(todo, args.batch):
             for file in batch:
-                if bar is not None and task is not None:
-                    bar.update(task, description=file.path)
+                progress.landing(file)
                 line = land_file(repo, file, database, downloads, args.keep_downloads)
                 log.info("%s: %s", file.path, line)
-                if bar is not None and task is not None:
-                    bar.advance(task)
+                progress.landed()
             if not args.no_build:
                 build_and_prune(args.make, args.keep)
     log.info(

@@ -143,6 +143,7 @@ def test_since_until_and_another_repo_and_pattern(archive_folder: Path, tmp_path
         target.write_bytes((archive_folder / week_path(day)).read_bytes())
     database = tmp_path / "hf.duckdb"
     with ArchiveHub.from_folder(flat, repo="someone/hub-archive") as hub:
+        wrong = backfill(hub.url, database, "--repo", "someone/hub-archive", check=False)
         result = backfill(
             hub.url,
             database,
@@ -155,6 +156,9 @@ def test_since_until_and_another_repo_and_pattern(archive_folder: Path, tmp_path
             "--until",
             WEEKS[1].isoformat(),
         )
+    assert wrong.returncode == 1
+    (line,) = error_lines(wrong)
+    assert "no file matches models/{date}/models.parquet" in line
     assert [row[0] for row in landed(database)] == [WEEKS[1].isoformat()]
     assert "1 file(s) in the chosen weeks" in result.stderr
 
