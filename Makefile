@@ -106,7 +106,7 @@ backfill: $(RUNTIME) ## Land the Hub's weekly archives as history, built in batc
 	@$(BIN)/python -m ingest.backfill --make "$(MAKE)" $(BACKFILL_ARGS)
 
 .PHONY: export
-export: $(RUNTIME) ## Every mart as Parquet and the seed's cleaned CSV, into $(EXPORT_DIR)
+export: $(RUNTIME) ## Every mart as Parquet, the seed's cleaned CSV, and the history in the archives' layout, into $(EXPORT_DIR)
 	$(BIN)/python -m plots.export --out $(EXPORT_DIR)
 
 # Generated files and scratch warehouses stay in bench/data/ (gitignored); results are appended

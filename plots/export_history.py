@@ -104,8 +104,16 @@ def export_history(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[int, i
         "select snapshot_id, snapshot_at, is_full_catalogue, is_newest from marts.snapshots "
         "order by snapshot_at, snapshot_id"
     ).fetchall()
+    stored = {
+        snapshot_id
+        for (snapshot_id,) in con.execute(
+            "select distinct snapshot_id from marts.model_snapshots"
+        ).fetchall()
+    }
     written = rows = 0
     for snapshot_id, snapshot_at, is_full_catalogue, is_newest in snapshots:
+        if snapshot_id not in stored:
+            continue  # landed after the last build: exported once built
         out = snapshot_file(folder, snapshot_id, snapshot_at)
         if not out.exists():
             rows += write_snapshot(con, snapshot_id, snapshot_at, is_full_catalogue, out)
