@@ -22,11 +22,10 @@ from bench.archive_files import cloned, write_archive
 from bench.backfill import history_rows
 from tests.archive_hub import ArchiveHub
 from tests.conftest import FIXTURE, REPO, dbt_build, ingest, query
+from tests.test_daily import MAKE
 
 WEEKS = [date(2025, 12, 1) + timedelta(weeks=k) for k in range(3)]
 MODELS = 1000
-STAMPS = (".venv/.installed-runtime", ".venv/.installed-dev")
-MAKE = ["make", "--no-print-directory", *(f"--old-file={stamp}" for stamp in STAMPS)]
 
 
 @pytest.fixture(scope="module")
