@@ -103,6 +103,16 @@ daily: $(RUNTIME) ## Scheduled run: crawl the Hub, freshness, build, plots, prun
 	@$(BIN)/python -m ingest.daily --make "$(MAKE)" --keep $(DAILY_KEEP) \
 		--ingest-args="$$DAILY_INGEST_ARGS"
 
+# Years of history on day one (docs/backfill.md): the Hub's public weekly archives
+# (hfmlsoc/hub_weekly_snapshots), each week one snapshot, landed a batch at a time, each batch
+# built and pruned; rerun to resume. BACKFILL_ARGS: --since/--until DATE, --batch N, --keep N,
+# --repo/--pattern for another archive, --keep-downloads.
+BACKFILL_ARGS ?=
+
+.PHONY: backfill
+backfill: $(RUNTIME) ## Land the Hub's weekly archives as history, built in batches (BACKFILL_ARGS="--since 2025-06-01")
+	@$(BIN)/python -m ingest.backfill --make "$(MAKE)" $(BACKFILL_ARGS)
+
 .PHONY: export
 export: $(RUNTIME) ## Every mart as Parquet, the seed's cleaned CSV, and the history in the archives' layout, into $(EXPORT_DIR)
 	$(BIN)/python -m plots.export --out "$$EXPORT_DIR"
@@ -125,6 +135,16 @@ HISTORY_ARGS ?=
 .PHONY: bench-history
 bench-history: $(DEV) ## Time the daily build over 30 days of history into BENCHMARKS.md (HISTORY_ARGS="--days 30 --models 200k")
 	$(BIN)/python -m bench.history $(HISTORY_ARGS)
+
+# 52 weekly real-shaped 1M-model archive files (bench.archive_files) served by tests.archive_hub,
+# backfilled in batches; then the history against landing the same weeks as JSON (small), and
+# one 3M-model archive file against the same JSON. Files are made once into bench/data/ (~35 GB
+# at 1M: BACKFILL_BENCH_ARGS="--files 52 --models 100k" for a smaller run).
+BACKFILL_BENCH_ARGS ?=
+
+.PHONY: bench-backfill
+bench-backfill: $(DEV) ## Time a year of weekly archives fetched, landed and built into BENCHMARKS.md (BACKFILL_BENCH_ARGS="--models 100k")
+	$(BIN)/python -m bench.backfill $(BACKFILL_BENCH_ARGS)
 
 .PHONY: prune
 prune: $(RUNTIME) ## Drop raw payloads of all but the newest KEEP=N built snapshots (marts keep history)

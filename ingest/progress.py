@@ -23,6 +23,29 @@ log = logging.getLogger(__name__)
 LOG_EVERY_PAGES = 50
 
 
+def start_above_logs(bar: Progress) -> list[tuple[logging.StreamHandler[Any], Any]]:
+    """Start `bar`, with the log lines that went to stderr printed above it from now on.
+
+    rich proxies sys.stderr to print above a live bar; log lines (retry warnings, from other
+    threads too) must go through the proxy, or they split the bar. Returns what to restore.
+    """
+    stderr = sys.stderr
+    bar.start()
+    return [
+        (handler, handler.setStream(sys.stderr))
+        for handler in logging.getLogger().handlers
+        if isinstance(handler, logging.StreamHandler) and handler.stream is stderr
+    ]
+
+
+def stop_above_logs(
+    bar: Progress, redirected: list[tuple[logging.StreamHandler[Any], Any]]
+) -> None:
+    bar.stop()
+    for handler, stream in redirected:
+        handler.setStream(stream)
+
+
 class CrawlProgress:
     def __init__(self, total: int | None, done: int = 0) -> None:
         self.total = total
@@ -46,15 +69,7 @@ class CrawlProgress:
     def __enter__(self) -> CrawlProgress:
         self.redirected: list[tuple[logging.StreamHandler[Any], Any]] = []
         if self.bar:
-            stderr = sys.stderr
-            self.bar.start()
-            # rich now proxies sys.stderr to print above the live bar; log lines (retry
-            # warnings, from the fetch thread too) must go through it, or they split the bar.
-            self.redirected = [
-                (handler, handler.setStream(sys.stderr))
-                for handler in logging.getLogger().handlers
-                if isinstance(handler, logging.StreamHandler) and handler.stream is stderr
-            ]
+            self.redirected = start_above_logs(self.bar)
         return self
 
     def __exit__(
@@ -64,9 +79,7 @@ class CrawlProgress:
         tb: TracebackType | None,
     ) -> None:
         if self.bar:
-            self.bar.stop()
-        for handler, stream in self.redirected:
-            handler.setStream(stream)
+            stop_above_logs(self.bar, self.redirected)
 
     def advance(self, page: int, models: int) -> None:
         self.done += models
