@@ -49,6 +49,8 @@ BATCH_ROWS = 65_536
 META_SNAPSHOT_AT = b"hf_trends.snapshot_at"
 META_FULL_CATALOGUE = b"hf_trends.full_catalogue"
 
+# Characters DuckDB's read_parquet takes for a glob.
+GLOB_CHARACTERS = frozenset("*?[")
 DATE_IN_PATH = re.compile(
     r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"
 )
@@ -220,7 +222,14 @@ def local_copy(
     held ~1 GB at 1M models whatever its limit (one stream or many inserts alike).
     """
     if isinstance(source, str | os.PathLike):
-        yield str(source)
+        if not GLOB_CHARACTERS & set(str(source)):
+            yield str(source)
+            return
+        # DuckDB reads a path holding * ? or [ as a pattern: give it a plain name for the file.
+        with tempfile.TemporaryDirectory(prefix="hf-trends-") as folder:
+            link = Path(folder) / "archive.parquet"
+            link.symlink_to(Path(source).resolve())
+            yield str(link)
         return
     schema = pa.schema([parquet.schema_arrow.field(c) for c in columns])
     position = 1

@@ -7,13 +7,17 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from ingest.archive import capture_time_in_path, file_capture_time, land_archive, open_parquet
+from ingest.archive import (
+    GLOB_CHARACTERS,
+    capture_time_in_path,
+    file_capture_time,
+    land_archive,
+    open_parquet,
+)
 from ingest.errors import IngestError, UsageError
 from ingest.loader import Summary
 
 log = logging.getLogger(__name__)
-
-GLOB_CHARACTERS = frozenset("*?[")
 
 
 def archive_paths(arguments: list[str]) -> list[Path]:

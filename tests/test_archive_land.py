@@ -324,3 +324,15 @@ def test_a_different_file_with_a_landed_capture_time_is_refused_unless_allowed(
     assert query(database, "select model_count from raw.snapshots") == [(20,)]
     ingest(database, "--from-parquet", daily, "--allow-same-capture-time")
     assert query(database, "select model_count from raw.snapshots order by 1") == [(20,), (30,)]
+
+
+def test_a_file_whose_name_holds_glob_characters_lands_itself_alone(
+    recorded: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    # DuckDB would read `week[1]` as a pattern matching `week1`: another file, or none.
+    folder = tmp_path / "2024-07-24"
+    odd = write_archive(typed_table(recorded[:12]), folder / "week[1]*.parquet")
+    write_archive(typed_table(recorded[:30]), folder / "week1x.parquet")
+    database = tmp_path / "w.duckdb"
+    land_archive(database, odd)
+    assert query(database, "select model_count from raw.snapshots") == [(12,)]
