@@ -346,8 +346,9 @@ def data_file(work: Work, models: int, drift: int = 0, shape: str = "real") -> P
     prefix, module = SHAPES[shape]
     name = f"{prefix}_{models}.json" if drift == 0 else f"{prefix}_{models}_d{drift}.json"
     path = work.data / name
-    generator = REPO / "bench" / f"{module}.py"
-    if path.exists() and path.stat().st_mtime >= generator.stat().st_mtime:
+    # The clone draws its family trees in bench.lineage: a change there is a new file too.
+    generators = [REPO / "bench" / f"{module}.py", REPO / "bench" / "lineage.py"]
+    if path.exists() and path.stat().st_mtime >= max(g.stat().st_mtime for g in generators):
         return path
     work.data.mkdir(parents=True, exist_ok=True)
     print(f"generating {path} ...", flush=True)
