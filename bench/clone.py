@@ -8,7 +8,9 @@ out half as long as the Hub's (9.5 tags per model against 19.0 in the recorded r
 everything that scales with tags looked twice as cheap as it is. A clone cannot drift from the
 real shape: model ``i`` is a copy of recorded object ``i mod N`` with its own identity, so the
 tag lists (length, order, mix of prefixes, the 4,046-tag outlier), the absent keys (~20%
-without ``pipeline_tag``), key order and string lengths are the recorded ones.
+without ``pipeline_tag``), key order and string lengths are the recorded ones. Only the
+``base_model:`` tags are drawn anew (``bench.lineage``): each clone's bases are other clones, in
+family trees shaped like the Hub's, instead of the recorded ~250 bases at depth 1.
 
 Per copy ``k = i div N`` (copy 0 is the recorded object itself):
 - ``id``/``modelId`` get a ``-k`` suffix and ``_id`` a tail drawn per model, so every model is
@@ -37,6 +39,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.lineage import Lineage, recorded_unobserved, retag
+
 REPO = Path(__file__).resolve().parents[1]
 RECORDED = REPO.parent / "shared" / "data" / "hf_models_2025-12-01.json"
 PLACEHOLDER_DAY = "2022-03-02"
@@ -61,8 +65,22 @@ def unit(seed: int, i: int, salt: int) -> float:
     return (mix(seed, i, salt) >> 11) / float(1 << 53)
 
 
-def clone(source: dict[str, Any], i: int, copy: int, seed: int, drift: int) -> dict[str, Any]:
+def clone_id(recorded: Sequence[dict[str, Any]], i: int) -> str:
+    copy, j = divmod(i, len(recorded))
+    return f"{recorded[j]['id']}-{copy}" if copy else recorded[j]["id"]
+
+
+def clone(
+    source: dict[str, Any],
+    i: int,
+    copy: int,
+    seed: int,
+    drift: int,
+    lineage: tuple[str | None, list[str]] = (None, []),
+) -> dict[str, Any]:
     obj = dict(source)
+    if isinstance(source.get("tags"), list):
+        obj["tags"] = retag(source["tags"], *lineage)
     if copy:
         model_id = f"{source['id']}-{copy}"
         obj["id"] = model_id
@@ -111,11 +129,16 @@ def iter_objects(
 ) -> Iterator[str]:
     held: list[str] = []
     added = int(models * ADDED_PER_DAY * drift)
+    lineage = Lineage(
+        lambda i: clone_id(recorded, i), recorded_unobserved(recorded), unit, mix, seed
+    )
     for i in range(models + added):
+        # Drawn for every model, present or not: later models' bases depend on earlier ones.
+        bases = lineage.bases(i)
         if drift and not is_present(i, models, seed, drift):
             continue
         copy, j = divmod(i, len(recorded))
-        text = json.dumps(clone(recorded[j], i, copy, seed, drift))
+        text = json.dumps(clone(recorded[j], i, copy, seed, drift, bases))
         yield text
         held.append(text)
         if len(held) > REPEAT_GAP:

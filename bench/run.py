@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import json
 import os
 import platform
 import shutil
@@ -58,7 +59,11 @@ DBT_PROJECT = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "
 # The targets of the issues, checked in the summary.
 TARGET_SPEEDUP = 1.0
 TARGET_MEMORY_SHARE = 0.5
-TARGET_LINEAR = {2_000_000: 2.1, 3_000_000: 3.2}
+TARGET_LINEAR = {2_000_000: 2.1, 3_000_000: 3.2, 5_000_000: 5.5}
+# The family-tree models (model_lineage and everything built from it, tests included) against
+# the whole build's wall time.
+TARGET_LINEAGE_SHARE = 0.15
+LINEAGE_ROOT = "model.hf_trends.model_lineage"
 TARGET_HISTORY = 1.3
 TARGET_PEAK_MB = 2048
 TARGET_CRAWL_MEMORY = 1.2
@@ -265,6 +270,8 @@ class SizeResult:
     pipeline_rss: list[float] = field(default_factory=list)
     raw_bytes: int = 0
     built_bytes: int = 0
+    # per build: seconds dbt spent in the family-tree nodes (run_results.json)
+    lineage_s: list[float] = field(default_factory=list)
 
     def step(self, name: str) -> Series:
         return self.steps.setdefault(name, Series())
@@ -346,8 +353,9 @@ def data_file(work: Work, models: int, drift: int = 0, shape: str = "real") -> P
     prefix, module = SHAPES[shape]
     name = f"{prefix}_{models}.json" if drift == 0 else f"{prefix}_{models}_d{drift}.json"
     path = work.data / name
-    generator = REPO / "bench" / f"{module}.py"
-    if path.exists() and path.stat().st_mtime >= generator.stat().st_mtime:
+    # The clone draws its family trees in bench.lineage: a change there is a new file too.
+    generators = [REPO / "bench" / f"{module}.py", REPO / "bench" / "lineage.py"]
+    if path.exists() and path.stat().st_mtime >= max(g.stat().st_mtime for g in generators):
         return path
     work.data.mkdir(parents=True, exist_ok=True)
     print(f"generating {path} ...", flush=True)
@@ -369,11 +377,36 @@ def count_objects(path: Path) -> int:
 # --------------------------------------------------------------------------- the runs
 
 
+def lineage_seconds(target: Path) -> float:
+    """Seconds the last dbt command spent in model_lineage and every node built from it."""
+    children = json.loads((target / "manifest.json").read_text())["child_map"]
+    lineage, todo = set(), [LINEAGE_ROOT]
+    while todo:
+        node = todo.pop()
+        if node not in lineage:
+            lineage.add(node)
+            todo += children.get(node, [])
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return sum(r["execution_time"] for r in results if r["unique_id"] in lineage)
+
+
 def bench_size(
-    work: Work, models: int, repeat: int, with_plots: bool, shape: str, crawl: bool
+    work: Work,
+    models: int,
+    repeat: int,
+    with_plots: bool,
+    shape: str,
+    crawl: bool,
+    land_build_only: bool = False,
 ) -> SizeResult:
     path = data_file(work, models, shape=shape)
     result = SizeResult(models, count_objects(path), path.stat().st_size / 1e6)
+    if land_build_only:
+        for i in range(repeat):
+            print(f"  {label(models)} land + build {i + 1}/{repeat}", flush=True)
+            work.reset_warehouse()
+            record_land_build(work, result, land_and_build(work, path, FIXED_SNAPSHOT_AT))
+        return result
     if crawl:
         # The server holds the whole file in memory: it runs only while the crawls do.
         with replay_hub(path) as endpoint:
@@ -388,12 +421,7 @@ def bench_size(
         if i % 2:
             result.step("pandas").runs.append(run_pandas(work, path))
         work.reset_warehouse()
-        land, build = land_and_build(work, path, FIXED_SNAPSHOT_AT)
-        result.step("land").runs.append(land)
-        result.step("build").runs.append(build)
-        result.pipeline_wall.append(land.wall_s + build.wall_s)
-        result.pipeline_rss.append(max(land.peak_rss_mb, build.peak_rss_mb))
-        result.built_bytes = warehouse_bytes(work.warehouse)
+        record_land_build(work, result, land_and_build(work, path, FIXED_SNAPSHOT_AT))
         rebuild = run_logged(work, "no-change build", dbt_cmd(work, *BUILD_ARGS))
         result.step("no-change build").runs.append(must(rebuild, "no-change build", work))
         plots = None
@@ -405,6 +433,16 @@ def bench_size(
             result.step("pandas").runs.append(run_pandas(work, path))
     result.raw_bytes = raw_bytes(work, path)
     return result
+
+
+def record_land_build(work: Work, result: SizeResult, runs: tuple[Result, Result]) -> None:
+    land, build = runs
+    result.step("land").runs.append(land)
+    result.step("build").runs.append(build)
+    result.pipeline_wall.append(land.wall_s + build.wall_s)
+    result.pipeline_rss.append(max(land.peak_rss_mb, build.peak_rss_mb))
+    result.built_bytes = warehouse_bytes(work.warehouse)
+    result.lineage_s.append(lineage_seconds(work.target))
 
 
 def land_and_build(work: Work, path: Path, snapshot_at: str) -> tuple[Result, Result]:
@@ -534,6 +572,8 @@ def detail_table(results: list[SizeResult]) -> list[str]:
     ]
     for r in results:
         for name, series in r.steps.items():
+            if not series.runs:
+                continue  # a step this run left out (--land-build-only)
             runs = ", ".join(
                 "n/a" if x is None else f"{x.wall_s:.1f}" if x.returncode == 0 else "failed"
                 for x in series.runs
@@ -548,6 +588,8 @@ def detail_table(results: list[SizeResult]) -> list[str]:
 def storage_lines(results: list[SizeResult]) -> list[str]:
     lines = []
     for r in results:
+        if not r.raw_bytes:
+            continue
         lines.append(
             f"- {label(r.models)}: raw layer alone {r.raw_bytes / 1e6:,.0f} MB "
             f"({r.raw_bytes / r.models:,.0f} B/model, the JSON file is "
@@ -609,6 +651,16 @@ def verdict_lines(results: list[SizeResult], history: HistoryResult | None) -> l
             f"peak memory {fmt_ratio(memory)} of pandas' "
             f"(target ≤ {TARGET_MEMORY_SHARE:g}x: {check(memory, TARGET_MEMORY_SHARE)})."
         )
+    for r in results:
+        build = r.step("build").wall()
+        lineage = median(r.lineage_s)
+        if build and lineage is not None:
+            share = lineage / build
+            lines.append(
+                f"- {label(r.models)}: the family-tree nodes (model_lineage and all built from "
+                f"it) take {fmt_s(lineage)} of the {fmt_s(build)} build, {share:.0%} "
+                f"(target ≤ {TARGET_LINEAGE_SHARE:.0%}: {check(share, TARGET_LINEAGE_SHARE)})."
+            )
     one = by_size.get(1_000_000)
     for models, target in TARGET_LINEAR.items():
         if one and models in by_size:
@@ -663,7 +715,8 @@ def report(
         f"### {started:%Y-%m-%d %H:%M} UTC · commit {commit or git_commit()} · "
         f"`python -m bench.run --sizes {sizes or '-'} --history {args.history} "
         f"--history-size {label(args.history_size)} --repeat {args.repeat} "
-        f"--shape {args.shape}{' --no-crawl' if args.no_crawl else ''}`"
+        f"--shape {args.shape}{' --no-crawl' if args.no_crawl else ''}"
+        f"{' --land-build-only' if args.land_build_only else ''}`"
         + (" (quick)" if args.quick else "")
     )
     lines = [
@@ -741,6 +794,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip the crawl of each size through the replay hub (tests.replay_hub)",
     )
     parser.add_argument(
+        "--land-build-only",
+        action="store_true",
+        help="per size, only land + build (no crawl, no-change build, plots, pandas or "
+        "raw-layer size): the memory and time of the daily build at sizes pandas cannot hold",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="a smoke run: smaller defaults, not appended"
     )
     parser.add_argument(
@@ -807,7 +866,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     for models in args.sizes:
         print(f"{label(models)} models", flush=True)
         results.append(
-            bench_size(work, models, args.repeat, with_plots, args.shape, not args.no_crawl)
+            bench_size(
+                work,
+                models,
+                args.repeat,
+                with_plots,
+                args.shape,
+                not args.no_crawl,
+                args.land_build_only,
+            )
         )
     history = None
     if args.history:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from bench.clone import main as clone
@@ -21,16 +22,21 @@ def test_clones_keep_the_recorded_shape(fixture_file: Path, tmp_path: Path) -> N
     assert len(models) == 3000
     assert len(objects) == 3001  # one object in 2,000 is served twice, as a shifting crawl does
     assert len({o["_id"] for o in models.values()}) == 3000
-    # Tag lists, absent keys and key order are the recorded ones, copy after copy.
+    # Tag lists but their base_model tags (bench.lineage draws those), absent keys and key
+    # order are the recorded ones, copy after copy.
     for i, model in enumerate(models.values()):
         source = recorded[i % len(recorded)]
-        assert model["tags"] == source["tags"]
+        assert not_lineage(model["tags"]) == not_lineage(source["tags"])
         assert list(model) == list(source)
     tags = sum(len(o["tags"]) for o in models.values()) / len(models)
     recorded_tags = sum(len(o["tags"]) for o in recorded) / len(recorded)
-    assert tags == recorded_tags
+    assert 0.95 * recorded_tags < tags < 1.05 * recorded_tags
     without_pipeline = sum("pipeline_tag" not in o for o in models.values()) / len(models)
     assert 0.15 < without_pipeline < 0.25
+
+
+def not_lineage(tags: list[str]) -> list[str]:
+    return [t for t in tags if not t.startswith("base_model:")]
 
 
 def test_the_output_is_deterministic_and_prefix_stable(tmp_path: Path) -> None:
@@ -62,3 +68,44 @@ def test_drift_grows_counts_and_keeps_everything_else(tmp_path: Path) -> None:
     assert with_counts and all("downloadsAllTime" in day7[i] for i in with_counts)
     assert all(day7[i]["downloadsAllTime"] >= day1[i]["downloadsAllTime"] for i in with_counts)
     assert sum(day7[i]["downloadsAllTime"] - day1[i]["downloadsAllTime"] for i in with_counts) > 0
+
+
+def test_lineage_is_shaped_like_the_hubs(tmp_path: Path) -> None:
+    models = {o["id"]: o for o in write(tmp_path, 120_000)}
+    plain: dict[str, list[str]] = {}
+    relations: dict[str, set[str]] = {}
+    for model_id, model in models.items():
+        for tag in model["tags"]:
+            if tag.startswith("base_model:"):
+                parts = tag.split(":", 2)
+                if len(parts) == 2:
+                    plain.setdefault(model_id, []).append(parts[1])
+                else:
+                    relations.setdefault(model_id, set()).add(parts[1])
+                    assert f"base_model:{parts[2]}" in model["tags"]  # both forms, together
+    # 28% of models name bases; each names one relation for all of its bases.
+    assert 0.26 < len(plain) / len(models) < 0.30
+    assert relations.keys() == plain.keys() and all(len(r) == 1 for r in relations.values())
+    mix = Counter(next(iter(r)) for r in relations.values())
+    for relation, share in (("adapter", 0.43), ("finetune", 0.36), ("quantized", 0.19)):
+        assert abs(mix[relation] / len(plain) - share) < 0.02
+    merges = [m for m, r in relations.items() if r == {"merge"}]
+    assert merges and all(2 <= len(plain[m]) <= 4 for m in merges)
+    assert all(len(plain[m]) == 1 for m in plain.keys() - set(merges))
+    # Bases are other clones but a few percent never observed, and one of each planted cycle.
+    named = [b for bases in plain.values() for b in bases]
+    unobserved = sum(b not in models for b in named) / len(named)
+    assert 0.01 < unobserved < 0.04
+    self_references = [m for m, bases in plain.items() if m in bases]
+    assert len(self_references) == 1
+
+    def depth(model_id: str) -> int:
+        steps = 0
+        while len(plain.get(model_id, ())) == 1 and steps <= len(models):
+            model_id, steps = plain[model_id][0], steps + 1
+        return steps
+
+    depths = Counter(min(depth(m), 99) for m in models)
+    assert depths[99] == 2 + 3 + 1  # the members of the 2-cycle, the 3-ring and the self-loop
+    assert 6 <= max(d for d in depths if d < 99) <= 12
+    assert depths[1] > depths[2] > depths[3] > depths[4] > 0

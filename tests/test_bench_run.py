@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,7 @@ def test_report_states_ratios_against_the_targets() -> None:
     bigger.step("crawl").runs.append(result(90, 560))
     bigger.step("build").runs.append(result(120, 2100))
     bigger.pipeline_wall = [150.0]
+    bigger.lineage_s = [30.0, 10.0, 20.0]
     args = run.parse_args(["--repeat", "1"])
     text = run.report([size, bigger], history, args, run.dt.datetime(2026, 1, 1), 60.0)
     assert "| 1M | 508 MB | 30.0 s | 500 MB | 9.0 s | 41.0 s | 50.0 s | 950 MB |" in text
@@ -92,6 +94,10 @@ def test_report_states_ratios_against_the_targets() -> None:
     assert "Snapshot 6 costs 1.20x of snapshot 1 (target ≤ 1.3x: met)" in text
     assert "| 1M | plots | n/a |" in text
     assert "100 B/model" in text
+    assert (
+        "3M: the family-tree nodes (model_lineage and all built from it) take 20.0 s of the "
+        "120.0 s build, 17% (target ≤ 15%: **not met**)"
+    ) in text
 
 
 def test_help_describes_the_run() -> None:
@@ -138,3 +144,23 @@ def test_a_tiny_run_end_to_end(tmp_path: Path) -> None:
     text = out.read_text()
     assert "| 500 |" in text and "Snapshot 2 costs" in text
     assert "peak memory" in text
+
+
+def test_land_build_only_times_the_family_tree_nodes(tmp_path: Path) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    args = ["--sizes", "500", "--history", "0", "--repeat", "1", "--land-build-only"]
+    paths = ["--out", out, "--work-dir", tmp_path / "work", "--data-dir", tmp_path / "data"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", *args, "--append", *map(str, paths)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = out.read_text()
+    share = re.search(r"family-tree nodes .* take ([\d.]+) s of the ([\d.]+) s build", text)
+    assert share and 0 < float(share[1]) < float(share[2])
+    steps = {line.split("|")[2].strip() for line in text.splitlines() if line.startswith("| 500 |")}
+    assert {"land", "build"} <= steps and not steps & {"pandas", "plots", "crawl"}

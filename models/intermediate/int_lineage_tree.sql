@@ -1,20 +1,16 @@
--- Each model's family: walk down from every root along single-parent edges. A model with one
--- base belongs to its base's family one level deeper; a model with no base (or only itself) is a
--- root, and so is a merge (two or more bases): which parent's family it joins would be a guess, so
--- it starts its own, and its bases count it among their descendants instead
+-- The family walk: down from every root that has derivatives, along single-parent edges. A model
+-- with one base belongs to its base's family one level deeper; a model with no base (or only
+-- itself) is a root, and so is a merge (two or more bases): which parent's family it joins would
+-- be a guess, so it starts its own, and its bases count it among their descendants instead
 -- (int_lineage_ancestors). A base the warehouse never observed is a root too: its own base is
 -- unknown. Each model has at most one parent here, so every model is reached at most once and the
 -- walk is a forest, never a path explosion. Models on a cycle (A -> B -> A) have no root and are
 -- never reached; lineage_max_depth bounds the walk anyway.
+-- Roots without derivatives (most models) are not rows here: model_families places them itself
+-- (root = the model, depth 0), so this table, and the join that reads it, hold only real trees.
 {{ config(materialized='table') }}
 
 with recursive
-
-models as (
-
-    select model_id from {{ ref('models') }}
-
-),
 
 lineage as (
 
@@ -34,74 +30,46 @@ single_parent_edges as (
     select
         lineage.model_id,
         lineage.base_model_id,
+        lineage.is_base_model_observed,
     from lineage
     inner join derivations on lineage.model_id = derivations.model_id
     where derivations.base_model_count = 1
 
 ),
 
-observed_roots as (
+parents as (
+
+    select distinct
+        base_model_id as model_id,
+        is_base_model_observed as is_observed,
+    from single_parent_edges
+
+),
+
+-- A parent is a root unless it has one base itself; an unobserved one never has (its tags are
+-- unknown).
+roots as (
 
     select
-        models.model_id,
-        true as is_observed,
-    from models
-    left join derivations on models.model_id = derivations.model_id
+        parents.model_id,
+        parents.is_observed,
+    from parents
+    left join derivations on parents.model_id = derivations.model_id
     where coalesce(derivations.base_model_count, 0) <> 1
 
 ),
 
-unobserved_roots as (
-
-    select distinct
-        base_model_id as model_id,
-        false as is_observed,
-    from lineage
-    where not is_base_model_observed
-
-),
-
-roots as (
-
-    select * from observed_roots
-    union all
-    select * from unobserved_roots
-
-),
-
--- Most roots have no derivative: they are rows of their own and stay out of the recursion, whose
--- working set is then only the roots with children and the models below them.
-parents as (
-
-    select distinct base_model_id as model_id from single_parent_edges
-
-),
-
-lone_roots as (
-
-    select
-        roots.model_id,
-        roots.model_id as root_model_id,
-        roots.is_observed as is_root_observed,
-        0 as depth,  -- noqa: RF04
-        [roots.model_id] as lineage_path,
-    from roots
-    anti join parents on roots.model_id = parents.model_id
-
-),
-
--- The walk from roots with children; `with recursive` above makes this CTE recursive.
+-- The walk from the roots; `with recursive` above makes this CTE recursive.
 walk as (
 
     select
-        roots.model_id,
-        roots.model_id as root_model_id,
-        roots.is_observed as is_root_observed,
+        model_id,
+        model_id as root_model_id,
+        is_observed as is_root_observed,
         -- `depth` is a keyword to sqlfluff, but the column's name in model_families.
         0 as depth,  -- noqa: RF04
-        [roots.model_id] as lineage_path,
+        [model_id] as lineage_path,
     from roots
-    semi join parents on roots.model_id = parents.model_id
 
     union all
 
@@ -117,18 +85,10 @@ walk as (
 
 ),
 
-reached as (
-
-    select * from lone_roots
-    union all
-    select * from walk
-
-),
-
 -- Unobserved roots only name families; the rows are the observed models.
 final as (
 
-    select * from reached
+    select * from walk
     where depth > 0 or is_root_observed
 
 )

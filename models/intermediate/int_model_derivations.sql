@@ -1,6 +1,9 @@
 -- What each model with a base_model tag is, from its edges: how many other models it names and
 -- how it derives from them. A model naming only itself is an original (its edge is kept in
--- model_lineage and reported by warn_lineage_cycles).
+-- model_lineage and reported by warn_lineage_cycles). A table: the walk, the descendant counts,
+-- model_families and the key tests all read it, and as a view each re-aggregated every edge.
+{{ config(materialized='table') }}
+
 with
 
 lineage as (

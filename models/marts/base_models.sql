@@ -20,23 +20,42 @@ families as (
 
 ),
 
+-- The bases among the observed models, found by probing them against the (fewer) bases: the
+-- join below then builds on bases only, never on every model.
+observed_bases as (
+
+    select models.* from models
+    semi join counts on models.model_id = counts.model_id
+
+),
+
+base_families as (
+
+    select families.* from families
+    semi join counts on families.model_id = counts.model_id
+
+),
+
 final as (
 
     select
         counts.model_id as base_model_id,
         coalesce(
-            models.author,
+            observed_bases.author,
             case when contains(counts.model_id, '/') then split_part(counts.model_id, '/', 1) end
         ) as author,
-        models.model_id is not null as is_observed,
-        models.modality,
-        models.license,
+        observed_bases.model_id is not null as is_observed,
+        observed_bases.modality,
+        observed_bases.license,
         -- An unobserved base is the root of its family: its own base is unknown.
         case
-            when models.model_id is null then counts.model_id else families.root_model_id
+            when observed_bases.model_id is null then counts.model_id
+            else base_families.root_model_id
         end as root_model_id,
         -- `depth` is a keyword to sqlfluff, but the name the issue and model_families use.
-        case when models.model_id is null then 0 else families.depth end as depth,  -- noqa: RF04
+        case
+            when observed_bases.model_id is null then 0 else base_families.depth
+        end as depth,  -- noqa: RF04
         counts.direct_derivative_count,
         counts.direct_finetune_count,
         counts.direct_quantized_count,
@@ -50,8 +69,8 @@ final as (
         counts.descendant_merge_count,
         counts.descendant_unspecified_count,
     from counts
-    left join models on counts.model_id = models.model_id
-    left join families on counts.model_id = families.model_id
+    left join observed_bases on counts.model_id = observed_bases.model_id
+    left join base_families on counts.model_id = base_families.model_id
 
 )
 

@@ -29,6 +29,9 @@ members as (
 
     select
         families.*,
+        models.category,
+        models.modality,
+        models.license,
         models.downloads,
         models.likes,
     from families
@@ -36,11 +39,20 @@ members as (
 
 ),
 
+-- One pass over the members: the root is the member at depth 0 (none for an unobserved root),
+-- so its own figures come from the same group as the family's. Joining the roots back instead
+-- held every model twice, for the members and for the roots.
 per_root as (
 
     select
         root_model_id,
         is_root_observed,
+        any_value(derivation) filter (where depth = 0) as root_derivation,
+        any_value(category) filter (where depth = 0) as root_category,
+        any_value(modality) filter (where depth = 0) as root_modality,
+        any_value(license) filter (where depth = 0) as root_license,
+        any_value(downloads) filter (where depth = 0) as root_downloads,
+        any_value(likes) filter (where depth = 0) as root_likes,
         count(*) as family_size,
         count(*) filter (where depth > 0) as derivative_count,
         max(depth) as max_depth,
@@ -58,42 +70,32 @@ per_root as (
 
 ),
 
-root_derivations as (
-
-    select model_id, derivation from families
-    where depth = 0
-
-),
-
 final as (
 
     select
-        per_root.root_model_id,
-        per_root.is_root_observed,
-        root_derivations.derivation as root_derivation,
-        roots.category as root_category,
-        roots.modality as root_modality,
-        roots.license as root_license,
-        per_root.family_size,
-        per_root.derivative_count,
-        per_root.max_depth,
-        per_root.finetune_count,
-        per_root.quantized_count,
-        per_root.adapter_count,
-        per_root.merge_count,
-        per_root.unspecified_count,
-        roots.downloads as root_downloads,
-        roots.likes as root_likes,
-        per_root.family_downloads,
-        per_root.family_likes,
-        coalesce(per_root.derivative_downloads, 0) as derivative_downloads,
-        coalesce(per_root.derivative_likes, 0) as derivative_likes,
-        (roots.downloads / nullif(per_root.family_downloads, 0))::double
-            as root_share_of_family_downloads,
-        (roots.likes / nullif(per_root.family_likes, 0))::double as root_share_of_family_likes,
+        root_model_id,
+        is_root_observed,
+        root_derivation,
+        root_category,
+        root_modality,
+        root_license,
+        family_size,
+        derivative_count,
+        max_depth,
+        finetune_count,
+        quantized_count,
+        adapter_count,
+        merge_count,
+        unspecified_count,
+        root_downloads,
+        root_likes,
+        family_downloads,
+        family_likes,
+        coalesce(derivative_downloads, 0) as derivative_downloads,
+        coalesce(derivative_likes, 0) as derivative_likes,
+        (root_downloads / nullif(family_downloads, 0))::double as root_share_of_family_downloads,
+        (root_likes / nullif(family_likes, 0))::double as root_share_of_family_likes,
     from per_root
-    left join root_derivations on per_root.root_model_id = root_derivations.model_id
-    left join models as roots on per_root.root_model_id = roots.model_id
 
 )
 
