@@ -89,8 +89,9 @@ def test_realistic_trees_match_the_tags(realistic_100k: Path, realistic_warehous
 # The lineage models built from model_lineage (which the change left as it was), at 300k models:
 # the earlier ones ran out of memory in model_families at 128 MB and 112 MB (every model's row in
 # three hash tables at once); these build at 96 MB. A 300k sample because at 100k both fit in
-# about the same memory (DuckDB's own needs dominate).
-SMALL_CAP = "112MB"
+# about the same memory (DuckDB's own needs dominate). The cap is the largest the earlier models
+# failed at, so today's keep a third in hand on a loaded machine.
+SMALL_CAP = "128MB"
 
 
 def test_realistic_lineage_builds_under_a_small_cap(tmp_path: Path) -> None:
