@@ -106,8 +106,6 @@ CRAWL_MEMORY_PER_PAGE_BYTE = 16
 # peak at publishing from 421 to 288 MB for 200k real-shaped models, 442 to 316 MB for 600k
 # (BENCHMARKS.md, "Publishing a crawl"). What still grows with the crawl is outside the cap.
 PUBLISH_MEMORY_LIMIT = 128 * 2**20
-# Staged keys de-duplicated at a time when publishing (see publish_snapshot).
-PUBLISH_BATCH_ROWS = 250_000
 
 
 def size_bytes(text: str) -> int:
@@ -354,41 +352,28 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> dict[s
     """
     snapshot = find_snapshot(con, "snapshot_id = ?", [snapshot_id])
     assert snapshot is not None
-    (staged,) = con.execute(
-        "select count(*) from raw.hf_models_pending where snapshot_id = ?", [snapshot_id]
-    ).fetchone()
-    # One window over every landed key needed memory that grew with the crawl. The copies of a
-    # model share a hash bucket, so each bucket is de-duplicated on its own, in a number of
-    # buckets that keeps each one near PUBLISH_BATCH_ROWS keys; only the superseded copies (a
-    # few per crawl) are kept, and the payloads are then copied in one streaming pass.
-    buckets = max(1, -(-staged // PUBLISH_BATCH_ROWS))
-    con.execute(
-        "create or replace temp table publish_superseded (page_number integer, position integer)"
-    )
-    for bucket in range(buckets):
-        con.execute(
-            """
-            insert into publish_superseded
-            select page_number, position
-            from raw.hf_models_pending
-            where snapshot_id = $1 and hash(model_id) % $2 = $3
-            qualify row_number() over (
-                partition by model_id order by page_number desc, position desc
-            ) > 1
-            """,
-            [snapshot_id, buckets, bucket],
-        )
+    # Rank only the narrow key columns, then copy each kept payload once: a window carrying the
+    # payloads would sort every one of them.
     con.execute(
         """
         insert into raw.hf_models
         select pending.snapshot_id, pending.model_id, pending.payload, $1, $2, pending.loaded_at
         from raw.hf_models_pending as pending
-        anti join publish_superseded using (page_number, position)
+        semi join (
+            select page_number, position
+            from raw.hf_models_pending
+            where snapshot_id = $3
+            qualify row_number() over (
+                partition by model_id order by page_number desc, position desc
+            ) = 1
+        ) as latest using (page_number, position)
         where pending.snapshot_id = $3
         """,
         [snapshot["snapshot_at"], snapshot["source"], snapshot_id],
     )
-    con.execute("drop table publish_superseded")
+    (staged,) = con.execute(
+        "select count(*) from raw.hf_models_pending where snapshot_id = ?", [snapshot_id]
+    ).fetchone()
     con.execute("delete from raw.hf_models_pending where snapshot_id = ?", [snapshot_id])
     return complete_snapshot(con, snapshot_id, staged)
 
