@@ -16,6 +16,7 @@ EXPORT_DIR ?= warehouse/export
 # The recorded response the tests use; it lives beside the repo, never in it.
 FIXTURE ?= ../shared/data/hf_models_2025-12-01.json
 INGEST_ARGS ?=
+PYTEST_ARGS ?=
 
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
@@ -125,9 +126,19 @@ prune: $(RUNTIME) ## Drop raw payloads of all but the newest KEEP=N built snapsh
 	$(BIN)/python -m ingest.prune --keep $(KEEP) $(PRUNE_ARGS)
 
 .PHONY: test
-test: $(DEV) ## The whole suite: lint, pytest (loader, dbt build on the fixture, plots)
+test: $(DEV) ## The whole suite, as CI runs it: lint, then every test (PYTEST_ARGS adds pytest flags)
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: ruff, and every test not marked slow, browser or scale (markers in
+# pyproject.toml); no warehouse is built. `make test` still runs everything.
+FAST_MARKERS := not slow and not browser and not scale
+
+.PHONY: test-fast
+test-fast: $(DEV) ## The quick part of the suite while you work: ruff and the tests that build no warehouse
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: $(DEV) ## ruff for Python, sqlfluff for SQL (config in .sqlfluff)

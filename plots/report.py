@@ -21,7 +21,7 @@ from plots import catalogue, tables
 from plots.data import TEXT_MODALITY
 from plots.facts import Facts
 from plots.figures import Rendered, strength
-from plots.style import compact, percent
+from plots.style import compact, counted, percent
 from plots.tables import Table
 
 SUPPORTED, REFUTED, UNDECIDABLE = "supported", "refuted", "undecidable"
@@ -82,9 +82,9 @@ def sample_paragraphs(facts: Facts) -> list[str]:
     if not has(facts, "latest_sample_description"):
         return ["The warehouse holds no complete snapshot, so there is no sample to describe."]
     paragraphs = [
-        f"The warehouse holds {facts['snapshot_count']:,} snapshot(s) and "
-        f"{facts['model_count']:,} distinct models; each model carries the values of the newest "
-        f"snapshot it appears in. The latest snapshot is "
+        f"The warehouse holds {counted(facts['snapshot_count'], 'snapshot')} and "
+        f"{counted(facts['model_count'], 'distinct model')}; each model carries the values of "
+        f"the newest snapshot it appears in. The latest snapshot is "
         f"{facts['latest_sample_description']}."
     ]
     if has(facts, "latest_age_days"):
@@ -172,8 +172,8 @@ def key_findings(facts: Facts) -> list[str]:
         sentences.append(growth_sentence(facts))
     elif has(facts, "snapshot_count"):
         sentences.append(
-            f"Growth is not measured yet: the warehouse holds {facts['snapshot_count']:,} "
-            "snapshot(s) and growth needs 2 or more."
+            "Growth is not measured yet: the warehouse holds "
+            f"{counted(facts['snapshot_count'], 'snapshot')} and growth needs 2 or more."
         )
     return sentences
 
@@ -295,8 +295,8 @@ def llm_growth(facts: Facts) -> SeedFinding:
         )
     else:
         reasoning += (
-            f" With {facts.get('snapshot_count', 0):,} snapshot(s) no growth of any kind is "
-            "measured."
+            f" With {counted(facts.get('snapshot_count', 0), 'snapshot')} no growth of any kind "
+            "is measured."
         )
     return SeedFinding(claim, UNDECIDABLE, reasoning)
 

@@ -112,6 +112,7 @@ def test_analyses_compile_and_are_described(docs_target: Path) -> None:
         assert compiled.read_text().strip() == path.read_text().strip(), "plain SQL, no Jinja"
 
 
+@pytest.mark.browser
 def test_static_site_renders_the_models_mart(
     docs_target: Path, chromium: Path, tmp_path: Path
 ) -> None:

@@ -25,6 +25,9 @@ from tests.conftest import (
 )
 from tests.replay_hub import ReplayHub
 
+# Each test stops a crawling loader process and reruns it.
+pytestmark = pytest.mark.slow
+
 STALLED_PAGE = 5
 INTERRUPTED = "ERROR interrupted; what was landed is kept: rerun the same command to resume"
 PAGE_SIZE = 100

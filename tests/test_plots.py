@@ -1,9 +1,10 @@
 """Tests of `python -m plots` and `python -m plots.export` on a two-snapshot warehouse.
 
-The warehouse is built once per session from the recorded response plus a modified copy a week
-later. Every figure's plotted values and every fact in the report are compared with the
-reporting marts they are selected from; what those marts compute is tested in dbt (unit tests
-in models/marts/reporting/_reporting__models.yml) and against the seed's pandas steps
+The warehouse is tests/conftest.py's `series`: the recorded response plus a modified copy a
+week later, built and drawn once per session. Every figure's plotted values are compared with
+the reporting marts they are selected from, and every fact in the report with the served JSON;
+what the marts compute is tested in dbt (unit tests in
+models/marts/reporting/_reporting__models.yml) and against the seed's pandas steps
 (tests/test_dbt_build.py).
 """
 
@@ -24,7 +25,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -41,74 +42,14 @@ from plots import report as html_report
 from plots.catalog import FIGURES, TABLE_SECTIONS, render
 from plots.facts import compute_facts, report_marts
 from plots.style import percent
-from tests.conftest import REPO, dbt_build, ingest, run
-
-SECOND_SNAPSHOT_AT = "2025-12-08T21:00:00Z"
-FIRST_SNAPSHOT_AT = "2025-12-01T21:00:00Z"
-NEW_MODELS = 5
-
+from tests.conftest import REPO, SECOND_SNAPSHOT_AT, Series, run, second_snapshot
 
 # --------------------------------------------------------------------------- fixtures
 
 
-def second_snapshot(recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A week later: a tenth of the models dropped, a third more liked, five new ones."""
-    later = []
-    for i, model in enumerate(recorded):
-        if i % 10 == 9:
-            continue
-        model = dict(model)
-        if i % 3 == 0:
-            model["likes"] += (i * 37) % 97
-            model["downloads"] = int(model["downloads"] * 1.1)
-        later.append(model)
-    for k in range(NEW_MODELS):
-        new = dict(recorded[k])
-        new["id"] = new["modelId"] = f"example-org/new-model-{k}"
-        new["_id"] = f"{k:024x}"
-        new["createdAt"] = "2025-12-05T12:00:00.000Z"
-        new["likes"] = 10 * k
-        later.append(new)
-    return later
-
-
-@dataclass(frozen=True)
-class Built:
-    database: Path
-    out: Path
-    result: subprocess.CompletedProcess[str]
-
-
-# One build per session even when several test modules ask for it: pytest would otherwise make
-# a separate session fixture for each module that imports it.
-_BUILDS: dict[str, Built] = {}
-
-
-def build_once(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Built:
-    """The two-snapshot warehouse, then `python -m plots` run once as `make plots` does."""
-    if "built" not in _BUILDS:
-        work = tmp_path_factory.mktemp("plots-warehouse")
-        database = work / "hf_trends.duckdb"
-        later = work / "hf_models_2025-12-08.json"
-        later.write_text(json.dumps(second_snapshot(json.loads(fixture_file.read_text()))))
-        ingest(database, "--from-file", fixture_file, "--snapshot-at", FIRST_SNAPSHOT_AT)
-        ingest(database, "--from-file", later, "--snapshot-at", SECOND_SNAPSHOT_AT)
-        dbt_build(database, work)
-        out = work / "out"
-        # The database comes from $HF_TRENDS_DB, as in `make plots`.
-        result = run([sys.executable, "-m", "plots", "--out", out], database=database)
-        _BUILDS["built"] = Built(database, out, result)
-    return _BUILDS["built"]
-
-
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Built:
-    return build_once(tmp_path_factory, fixture_file)
-
-
-@pytest.fixture(scope="session")
-def warehouse(built: Built) -> Path:
-    return built.database
+def warehouse(series: Series) -> Path:
+    return series.database
 
 
 @pytest.fixture(scope="session")
@@ -149,17 +90,17 @@ def assert_not_blank(path: Path) -> None:
 # --------------------------------------------------------------------------- the CLI
 
 
-def test_every_figure_and_the_report_are_written(built: Built) -> None:
-    assert built.result.returncode == 0
+def test_every_figure_and_the_report_are_written(series: Series) -> None:
+    assert series.result.returncode == 0
     for spec in FIGURES:
-        path = built.out / f"{spec.name}.png"
+        path = series.out / f"{spec.name}.png"
         assert path.is_file(), spec.name
         assert_not_blank(path)
-        assert f"wrote {path}" in built.result.stderr
-    assert (built.out / "report.html").is_file()
+        assert f"wrote {path}" in series.result.stderr
+    assert (series.out / "report.html").is_file()
     # Two snapshots and every mart built: only the full-catalogue figures fall back to a
     # placeholder, since these snapshots are samples (tests/test_catalogue.py checks them).
-    assert f"({len(catalogue.FIGURE_NAMES)} placeholders)" in built.result.stderr
+    assert f"({len(catalogue.FIGURE_NAMES)} placeholders)" in series.result.stderr
 
 
 def test_help_exits_zero() -> None:
@@ -642,15 +583,68 @@ def reference(fixture_file: Path) -> dict[str, Any]:
     return reference_facts(json.loads(fixture_file.read_text()))
 
 
-def test_facts_equal_the_served_json(facts: dict[str, Any], reference: dict[str, Any]) -> None:
-    """Every number the report states, against the served JSON (not the marts it reads)."""
-    assert set(reference) <= set(facts)
-    differ = {
-        key: (facts[key], want)
-        for key, want in reference.items()
-        if facts[key] != (pytest.approx(want) if isinstance(want, float) else want)
-    }
-    assert differ == {}
+# Every number the report states, each checked on its own.
+FACT_KEYS = (
+    "snapshot_count",
+    "model_count",
+    "latest_model_count",
+    "latest_own_month_count",
+    "latest_own_month_share",
+    "latest_last_30_days_count",
+    "latest_last_30_days_share",
+    "placeholder_count",
+    "placeholder_share",
+    "categorised_model_count",
+    "category_count",
+    "text_share_models",
+    "text_share_downloads",
+    "text_share_likes",
+    "text_share_trending",
+    "leading_group_trending",
+    "leading_group_trending_share",
+    "top_downloads_category",
+    "top_downloads_category_share",
+    "top_likes_category",
+    "top_trending_category_share",
+    "text_generation_share_models",
+    "text_generation_share_likes",
+    "top1pct_model_count",
+    "top1pct_download_share",
+    "zero_download_count",
+    "median_downloads",
+    "mean_downloads",
+    "r_downloads_likes",
+    "newest_year",
+    "newest_year_count",
+    "newest_year_ratio_to_previous",
+    "previous_year_count",
+    "first_year",
+    "text_share_first_year",
+    "text_share_last_year",
+    "last_year_count",
+    "text_share_peak",
+    "growth_model_count",
+    "growth_median_likes_per_day",
+    "growth_top_model",
+    "growth_top_likes_per_day",
+    "growth_top_tie_count",
+    "growth_text_generation_share_of_likes_gained",
+)
+
+
+@pytest.mark.parametrize("key", FACT_KEYS)
+def test_fact_equals_the_served_json(
+    facts: dict[str, Any], reference: dict[str, Any], key: str
+) -> None:
+    """The report's number against the served JSON, not against the mart it is read from."""
+    expected = reference[key]
+    assert facts[key] == (pytest.approx(expected) if isinstance(expected, float) else expected)
+
+
+def test_every_fact_group_is_computed(facts: dict[str, Any], reference: dict[str, Any]) -> None:
+    # Two snapshots and every mart built: no group of facts may be left out.
+    assert set(FACT_KEYS) == set(reference)
+    assert set(FACT_KEYS) <= set(facts)
 
 
 class ReportParser(HTMLParser):
@@ -691,8 +685,8 @@ class ReportParser(HTMLParser):
 
 
 @pytest.fixture(scope="session")
-def report(built: Built) -> tuple[str, ReportParser]:
-    text = (built.out / "report.html").read_text(encoding="utf-8")
+def report(series: Series) -> tuple[str, ReportParser]:
+    text = (series.out / "report.html").read_text(encoding="utf-8")
     parser = ReportParser()
     parser.feed(text)
     return text, parser
@@ -739,14 +733,14 @@ def test_report_judges_the_seeds_three_findings(report: tuple[str, ReportParser]
 
 
 def test_report_inlines_every_figure_without_its_title(
-    built: Built, report: tuple[str, ReportParser]
+    series: Series, report: tuple[str, ReportParser]
 ) -> None:
     _, parsed = report
     assert len(parsed.images) == len(FIGURES)
     for src, spec in zip(parsed.images, FIGURES, strict=True):
         assert src.startswith("data:image/png;base64,"), src[:40]
         inline = mpimg.imread(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
-        on_disk = mpimg.imread(built.out / f"{spec.name}.png")
+        on_disk = mpimg.imread(series.out / f"{spec.name}.png")
         # The file keeps its drawn title and caption; the report prints them as text instead,
         # so its image is the same chart with less above and below it.
         assert inline.shape[0] < on_disk.shape[0], spec.name
