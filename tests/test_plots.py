@@ -37,7 +37,7 @@ from matplotlib import image as mpimg
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from hf_common.cli import missing_warehouse_message
-from plots import catalogue, cli, data, export, figures, tables
+from plots import catalogue, cli, data, export, figures, style, tables
 from plots import report as html_report
 from plots.catalog import FIGURES, TABLE_SECTIONS, render
 from plots.facts import compute_facts, report_marts
@@ -753,8 +753,11 @@ def test_report_has_a_section_per_figure_linked_to_its_marts(
     for spec in FIGURES:
         assert f'<section id="{spec.name}">' in text
         section = text.split(f'<section id="{spec.name}">', 1)[1].split("</section>", 1)[0]
+        # Drawn without --docs-url and no docs site beside it: the marts are named, not linked.
+        sources = section.split('<p class="sources">', 1)[1].split("</p>", 1)[0]
+        assert "<a " not in sources
         for mart in spec.section_marts:
-            assert f'href="{html_report.docs_link(html_report.DEFAULT_DOCS_URL, mart)}"' in section
+            assert f"marts.{mart}" in sources
         for table in spec.tables:
             assert f'id="{table.name}"' in section
 
@@ -774,6 +777,122 @@ def test_report_tables_equal_their_marts(
         first = [html_report.cell(v, c.kind)[0] for v, c in zip(rows[0], spec.columns, strict=True)]
         for shown in first:
             assert f">{html.escape(shown)}</td>" in table, (spec.name, shown)
+
+
+# --------------------------------------------------------------------------- the report's edges
+
+
+def table_cells(text: str, table_id: str, header: str) -> list[str]:
+    """The cells of one column of a report table, as shown."""
+    table = text.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    headers = re.findall(r"<button type=\"button\">(.*?)</button>", table)
+    column = headers.index(header)
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    return [html.unescape(re.findall(r"<td[^>]*>(.*?)</td>", row)[column]) for row in rows]
+
+
+def test_years_are_printed_as_years(report: tuple[str, ReportParser]) -> None:
+    text, _ = report
+    years = table_cells(text, "table-modality-by-year", "Year")
+    assert years and all(re.fullmatch(r"20\d\d", year) for year in years), years
+
+
+def test_tables_name_modalities_as_the_figures_do(
+    con: duckdb.DuckDBPyConnection, report: tuple[str, ReportParser]
+) -> None:
+    text, _ = report
+    labels = {label for (label,) in sql(con, "select modality_label from marts.modality_legend")}
+    codes = {code for (code,) in sql(con, "select modality from marts.modality_legend")}
+    for table_id in ("table-modality-by-year", "table-categories-by-downloads"):
+        shown = set(table_cells(text, table_id, "Modality"))
+        assert shown and shown <= labels | {"(none)"}, (table_id, shown)
+        assert not shown & codes, table_id
+
+
+def test_counts_of_one_are_singular(report: tuple[str, ReportParser]) -> None:
+    text, _ = report
+    assert [style.counted(n, "model") for n in (0, 1, 2, 1000)] == [
+        "0 models",
+        "1 model",
+        "2 models",
+        "1,000 models",
+    ]
+    assert "(s)" not in text
+    assert not re.search(r"\b1 (models|snapshots)\b", text)
+
+
+def test_one_snapshot_is_said_in_the_singular() -> None:
+    facts = {
+        "snapshot_count": 1,
+        "model_count": 1,
+        "latest_sample_description": "a sample",
+        "latest_is_full_catalogue": True,
+        "placeholder_count": 1,
+        "placeholder_share": 1.0,
+    }
+    paragraphs = html_report.sample_paragraphs(facts)
+    assert "holds 1 snapshot and 1 distinct model;" in paragraphs[0]
+    assert paragraphs[-1].startswith("1 model (100%) carry")
+    growth = html_report.key_findings(facts)[-1]
+    assert (
+        growth
+        == "Growth is not measured yet: the warehouse holds 1 snapshot and growth needs 2 or more."
+    )
+
+
+def test_top_authors_labels_and_axis_end_at_the_data(
+    con: duckdb.DuckDBPyConnection, caption: str
+) -> None:
+    rendered = drawn("top_authors", con, caption)
+    ax = rendered.fig.axes[0]
+    plotted = rendered.plotted
+    largest = max(
+        a + b for a, b in zip(plotted["by_others"], plotted["by_themselves"], strict=True)
+    )
+    assert max(ax.get_xticks()) <= largest
+    assert ax.spines["bottom"].get_bounds() == (0, largest)
+    labels = [t.get_text() for t in ax.texts]
+    assert any("(1 model," in label for label in labels), labels
+    assert not any("1 models" in label for label in labels)
+
+
+def test_license_drift_has_no_empty_row_or_column(
+    con: duckdb.DuckDBPyConnection, caption: str
+) -> None:
+    plotted = drawn("license_drift", con, caption).plotted
+    counts = plotted["counts"]
+    assert len(counts) == len(plotted["parent_labels"])
+    assert all(any(row) for row in counts), plotted["parent_labels"]
+    assert all(any(row[j] for row in counts) for j in range(len(plotted["child_labels"])))
+    # The recorded sample has no non-commercial base with a derivative in it.
+    assert "Non-commercial" not in plotted["parent_labels"]
+    assert "Non-commercial" in plotted["child_labels"]
+
+
+def test_sources_link_only_to_a_given_docs_site() -> None:
+    plain = html_report.sources_html(["models"], None)
+    assert "<a " not in plain and "marts.models" in plain
+    linked = html_report.sources_html(["models"], "http://docs.example/")
+    assert 'href="http://docs.example/#!/model/model.hf_trends.models"' in linked
+    relative = html_report.sources_html(["models"], "static_index.html")
+    assert 'href="static_index.html#!/model/model.hf_trends.models"' in relative
+
+
+def test_a_docs_site_beside_the_report_is_linked_relatively(
+    thin_warehouse: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "static_index.html").write_text("<html></html>")
+    run([sys.executable, "-m", "plots", "--out", tmp_path, "-q"], database=thin_warehouse)
+    text = (tmp_path / "report.html").read_text()
+    assert 'href="static_index.html#!/model/model.hf_trends.' in text
+    assert "127.0.0.1" not in text
+    elsewhere = tmp_path / "given"
+    url = "https://docs.example/hf-trends/"
+    run(
+        [sys.executable, "-m", "plots", "--out", elsewhere, "-q", "--docs-url", url],
+        database=thin_warehouse,
+    )
+    assert f'href="{url}#!/model/model.hf_trends.' in (elsewhere / "report.html").read_text()
 
 
 CATALOGUE_FACTS: dict[str, Any] = {
