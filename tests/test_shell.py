@@ -78,11 +78,11 @@ def test_example_query_returns_rows(warehouse: Path, analysis: Path) -> None:
     assert rows, f"{analysis.name} returned no rows on the fixture warehouse"
 
 
-def test_analyses_are_listed_in_readme() -> None:
-    readme = (REPO / "README.md").read_text()
+def test_analyses_are_listed_in_the_docs() -> None:
+    querying = (REPO / "docs" / "querying.md").read_text()
     for analysis in ANALYSES:
-        assert f"](analyses/{analysis.name})" in readme, (
-            f"{analysis.name} is missing from the README"
+        assert f"](../analyses/{analysis.name})" in querying, (
+            f"{analysis.name} is missing from docs/querying.md"
         )
 
 
@@ -139,8 +139,8 @@ def test_column_comments_are_one_line(warehouse: Path) -> None:
 
 
 def readme_python() -> str:
-    readme = (REPO / "README.md").read_text()
-    habits = readme.split("## Using the results", 1)[1].split("\n## ", 1)[0]
+    querying = (REPO / "docs" / "querying.md").read_text()
+    habits = querying.split("## Using the results", 1)[1].split("\n## ", 1)[0]
     (code,) = re.findall(r"```python\n(.*?)```", habits, flags=re.S)
     return code
 
