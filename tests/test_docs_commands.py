@@ -4,8 +4,8 @@ The fenced `sh` blocks are read in order, file by file, and each command runs in
 the repository's tracked files (with ../shared beside it, as a clone has), so a later command
 sees what an earlier one landed. A command that needs the network, hours, or the host's
 scheduler is listed in NOT_RUN with the reason; one that serves until stopped is started in
-the background for the commands after it. The venv is the repository's own, linked in: make's
-install stamps are treated as up to date, as a clone that already ran `make` would have them.
+the background for the commands after it. The venv is the repository's own, linked in, with
+the install stamps a clone that already ran `make` has.
 """
 
 from __future__ import annotations
@@ -61,11 +61,8 @@ EXPECTED_OUTPUT = {
     'HF_TRENDS_DB=warehouse/old.duckdb make freshness || echo "exit $?"': "exit 2",
     'make prune || echo "exit $?"': "exit 2",
 }
-# make's -o for the install stamps: the venv is the repository's, never reinstalled from the
-# copy. (This spelling, with the leading space, is the one GNU make 4.3 reads from MAKEFLAGS
-# for both files.)
-MAKE_STAMPS = " -o .venv/.installed-runtime -o .venv/.installed-dev"
-STAMPS = (REPO / ".venv" / ".installed-runtime", REPO / ".venv" / ".installed-dev")
+# make's install stamps: a clone that already ran make has them, newer than pyproject.toml.
+STAMPS = (".installed-runtime", ".installed-dev")
 
 
 def shell_commands(path: Path) -> list[str]:
@@ -114,12 +111,25 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         if source.is_file():
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)
-    (copy / ".venv").symlink_to(REPO / ".venv")
+    # The repository's venv, linked in part by part, with the copy's own install stamps: make
+    # must never reinstall it from the copy (its editable install would point at a folder
+    # deleted after the test).
+    venv = copy / ".venv"
+    venv.mkdir()
+    for part in (REPO / ".venv").iterdir():
+        if part.name not in STAMPS:
+            (venv / part.name).symlink_to(part)
+    for stamp in STAMPS:
+        (venv / stamp).touch()
     (root / "shared").symlink_to(REPO.parent / "shared")
-    stamped = [stamp.stat().st_mtime_ns for stamp in STAMPS]
     yield copy
-    # A reinstall from the copy would point the venv's editable install at a deleted folder.
-    assert [stamp.stat().st_mtime_ns for stamp in STAMPS] == stamped, "make reinstalled .venv"
+    installed = subprocess.run(
+        [venv / "bin" / "python", "-c", "import ingest; print(ingest.__file__)"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert installed.stdout.startswith(str(REPO)), f"make reinstalled .venv: {installed}"
 
 
 def wait_for_port(port: int, server: subprocess.Popen[str]) -> None:
@@ -141,21 +151,17 @@ def servers() -> Iterator[list[subprocess.Popen[str]]]:
         server.wait(timeout=60)
 
 
-def environment(clone: Path) -> dict[str, str]:
+def environment() -> dict[str, str]:
     # The user's own settings and an outer make's flags must not leak into the docs' commands.
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"MAKEFLAGS", "GNUMAKEFLAGS", "MAKELEVEL", "MFLAGS", "HF_TRENDS_DB", "DOCS_URL"}
-    }
-    return {**env, "MAKEFLAGS": MAKE_STAMPS}
+    leaks = {"MAKEFLAGS", "GNUMAKEFLAGS", "MAKELEVEL", "MFLAGS", "HF_TRENDS_DB", "DOCS_URL"}
+    return {k: v for k, v in os.environ.items() if k not in leaks}
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(REPO)))
 def test_every_command_runs_from_a_fresh_clone(
     document: Path, clone: Path, servers: list[subprocess.Popen[str]]
 ) -> None:
-    env = environment(clone)
+    env = environment()
     for command in shell_commands(document):
         if command in NOT_RUN:
             continue
