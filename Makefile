@@ -18,6 +18,7 @@ export EXPORT_DIR ?= warehouse/export
 # The recorded response the tests use; it lives beside the repo, never in it.
 export FIXTURE ?= ../shared/data/hf_models_2025-12-01.json
 INGEST_ARGS ?=
+PYTEST_ARGS ?=
 
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
@@ -67,14 +68,17 @@ build: $(RUNTIME) ## dbt build: models, seeds and data tests (unit tests run in 
 	$(DBT) build $(DBT_ARGS) --exclude-resource-type unit_test \
 		|| { $(BIN)/python -m hf_common.build_failures; exit 1; }
 
-# The dbt docs site the report links each section's marts to: where `make docs` serves it.
-export DOCS_URL ?= http://127.0.0.1:$(DOCS_PORT)/
+# The dbt docs site the report links each section's marts to, e.g. DOCS_URL=http://127.0.0.1:8080/
+# while `make docs` serves it. Unset, the report links to static_index.html if `make docs-static`
+# copied it into $(PLOTS_OUT), and otherwise names the marts as plain text: a link to a server
+# on this machine is dead for whoever the report is sent to.
+export DOCS_URL ?=
 
 # Ends with the exports too, so the offline path (make fixture build plots) leaves the same
 # files as make run.
 .PHONY: plots
 plots: $(RUNTIME) ## Draw the figures and report.html into $(PLOTS_OUT), then make export
-	$(BIN)/python -m plots --out "$$PLOTS_OUT" --docs-url "$$DOCS_URL"
+	$(BIN)/python -m plots --out "$$PLOTS_OUT" $${DOCS_URL:+--docs-url "$$DOCS_URL"}
 	$(BIN)/python -m plots.export --out "$$EXPORT_DIR"
 
 # dbt source freshness on the newest complete snapshot's capture time (thresholds: vars
@@ -153,9 +157,19 @@ prune: $(RUNTIME) ## Drop raw payloads of all but the newest KEEP=N built snapsh
 	$(BIN)/python -m ingest.prune --keep $(KEEP) $(PRUNE_ARGS)
 
 .PHONY: test
-test: $(DEV) ## The whole suite: lint, pytest (loader, dbt build on the fixture, plots)
+test: $(DEV) ## The whole suite, as CI runs it: lint, then every test (PYTEST_ARGS adds pytest flags)
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: ruff, and every test not marked slow, browser or scale (markers in
+# pyproject.toml); no warehouse is built. `make test` still runs everything.
+FAST_MARKERS := not slow and not browser and not scale
+
+.PHONY: test-fast
+test-fast: $(DEV) ## The quick part of the suite while you work: ruff and the tests that build no warehouse
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: $(DEV) ## ruff for Python, sqlfluff for SQL (config in .sqlfluff)
@@ -190,11 +204,15 @@ docs: $(RUNTIME) ## dbt docs generate, then serve on http://127.0.0.1:$(DOCS_POR
 	@$(COPY_REPORT)
 	$(DBT) docs serve $(DBT_ARGS) --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
+# The site is also copied into $(PLOTS_OUT), so a report drawn after it (make docs-static plots)
+# links to it relatively: the folder can be sent as a whole.
 .PHONY: docs-static
-docs-static: $(RUNTIME) ## dbt docs as one self-contained file, target/static_index.html (report.html beside it)
+docs-static: $(RUNTIME) ## dbt docs as one file, target/static_index.html, copied into $(PLOTS_OUT) too
 	@$(BIN)/python -m ingest.lockcheck
 	$(DBT) docs generate $(DBT_ARGS) --static
 	@$(COPY_REPORT)
+	@mkdir -p $(PLOTS_OUT) && cp target/static_index.html $(PLOTS_OUT)/
+	@echo "wrote target/static_index.html and $(PLOTS_OUT)/static_index.html (open either in a browser)"
 
 .PHONY: clean
 clean: ## Remove the virtualenv, dbt's target/ and logs/, figures and exports (not the warehouse)

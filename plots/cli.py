@@ -68,10 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--docs-url",
-        default=report.DEFAULT_DOCS_URL,
         metavar="URL",
-        help="the dbt docs site the report links each section's marts to "
-        "(default: %(default)s, where make docs serves it)",
+        help="the dbt docs site the report links each section's marts to, e.g. "
+        "http://127.0.0.1:8080/ while make docs serves it (default: static_index.html when "
+        "make docs-static has copied it into --out, else no links: mart names as text)",
     )
     add_database_option(parser)
     add_verbosity_options(parser)
@@ -245,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
         con.close()
     report_path = args.out / "report.html"
     try:
-        report.write_report(report_path, facts, sections, str(path), args.docs_url)
+        report.write_report(report_path, facts, sections, str(path), docs_url(args))
     except OSError as exc:
         log.error("cannot write %s: %s", report_path, exc.strerror or exc)
         return EXIT_FAILED
@@ -267,6 +267,13 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_FAILED
     return EXIT_FAILED if unsaved else EXIT_OK
+
+
+def docs_url(args: argparse.Namespace) -> str | None:
+    """--docs-url if given; else the static docs site beside the report, if it is there."""
+    if args.docs_url:
+        return args.docs_url
+    return report.STATIC_DOCS if (args.out / report.STATIC_DOCS).is_file() else None
 
 
 def main(argv: list[str] | None = None) -> int:

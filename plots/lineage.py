@@ -135,7 +135,8 @@ def derivative_share_by_month(con: Connection) -> MonthlyDerivations:
 
 @dataclass(frozen=True)
 class LicenseDrift:
-    labels: list[str]
+    parent_labels: list[str]  # the rows: base families with at least one edge
+    child_labels: list[str]  # the columns: derivative families with at least one edge
     counts: list[list[int]]  # [parent][child]
     shares: list[list[float]]
     edge_count: int
@@ -156,6 +157,9 @@ def license_drift(con: Connection) -> LicenseDrift:
         raise MissingData("marts.license_drift is empty or not a full matrix: run make build.")
     counts = [[rows[i * n + j][2] for j in range(n)] for i in range(n)]
     shares = [[rows[i * n + j][3] for j in range(n)] for i in range(n)]
+    # A family no edge starts or ends in would be an empty row or column: left out.
+    parents = [i for i in range(n) if any(counts[i])]
+    children = [j for j in range(n) if any(counts[i][j] for i in range(n))]
     edges, changed, changed_share = one(
         con,
         "select license_edge_count, license_changed_edge_count, license_changed_share "
@@ -163,7 +167,15 @@ def license_drift(con: Connection) -> LicenseDrift:
     ) or (0, 0, None)
     if not edges:
         raise MissingData("No edge has a base model in the sample, so no licence can be compared.")
-    return LicenseDrift(labels, counts, shares, edges, changed, changed_share)
+    return LicenseDrift(
+        [labels[i] for i in parents],
+        [labels[j] for j in children],
+        [[counts[i][j] for j in children] for i in parents],
+        [[shares[i][j] for j in children] for i in parents],
+        edges,
+        changed,
+        changed_share,
+    )
 
 
 @dataclass(frozen=True)
@@ -284,18 +296,16 @@ def draw_derivative_share_by_month(data: MonthlyDerivations, sample_caption: str
 
 
 def draw_license_drift(data: LicenseDrift, sample_caption: str) -> Rendered:
-    n = len(data.labels)
     fig = style.new_figure(9.5, 7.5)
     ax = fig.add_subplot()
     image = ax.imshow(data.shares, cmap="Blues", vmin=0, vmax=1)
-    for i in range(n):
-        for j in range(n):
-            count = data.counts[i][j]
+    for i, row in enumerate(data.counts):
+        for j, count in enumerate(row):
             if count:
                 colour = "white" if data.shares[i][j] > 0.6 else "#1F2933"
                 ax.text(j, i, f"{count:,}", ha="center", va="center", fontsize=10, color=colour)
-    ax.set_xticks(range(n), data.labels, rotation=35, ha="right")
-    ax.set_yticks(range(n), data.labels)
+    ax.set_xticks(range(len(data.child_labels)), data.child_labels, rotation=35, ha="right")
+    ax.set_yticks(range(len(data.parent_labels)), data.parent_labels)
     ax.set_xlabel("Derivative's licence family")
     ax.set_ylabel("Base model's licence family")
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
@@ -309,9 +319,14 @@ def draw_license_drift(data: LicenseDrift, sample_caption: str) -> Rendered:
         "Each cell counts base-model edges from a base in the row's licence family to a "
         "derivative in the column's (seed `licenses`); colour is the share of the row. Off the "
         "diagonal the licence family changes. Only edges whose base is itself in the sample "
-        f"have a known base licence; self-references are left out. {sample_caption}"
+        "have a known base licence; self-references are left out, and so is a family no edge "
+        f"starts or ends in. {sample_caption}"
     )
-    plotted = {"labels": list(data.labels), "counts": [list(r) for r in data.counts]}
+    plotted = {
+        "parent_labels": list(data.parent_labels),
+        "child_labels": list(data.child_labels),
+        "counts": [list(r) for r in data.counts],
+    }
     return finish(fig, title, caption, plotted)
 
 
@@ -334,13 +349,16 @@ def draw_top_authors(data: TopAuthors, sample_caption: str) -> Rendered:
         ax.text(
             total,
             i,
-            f" {total:,}  ({models:,} models, {style.compact(downloads)} downloads)",
+            f" {total:,}  ({style.counted(models, 'model')}, {style.compact(downloads)} downloads)",
             va="center",
             fontsize=9,
         )
     ax.set_yticks(range(n), [short(a) for a in data.authors])
     ax.invert_yaxis()
+    # Room to the right for the labels, but the axis itself ends at the largest bar.
     ax.set_xlim(0, max(totals) * 1.6)
+    ax.set_xticks([tick for tick in ax.get_xticks() if tick <= max(totals)])
+    ax.spines["bottom"].set_bounds(0, max(totals))
     ax.set_xlabel("Sampled models naming one of the author's models as their base")
     ax.legend(
         handles=[
@@ -558,8 +576,9 @@ def sample_statement(facts: Facts) -> str:
     if facts.get("latest_sample_description") is None:
         return "Sample: unknown (marts.sample_snapshots is missing)."
     return (
-        f"Sample: the {facts['model_count']:,} distinct models of {facts['snapshot_count']:,} "
-        f"snapshot(s), the latest {facts['latest_sample_description']}; a base model outside "
+        f"Sample: the {style.counted(facts['model_count'], 'distinct model')} of "
+        f"{style.counted(facts['snapshot_count'], 'snapshot')}, the latest "
+        f"{facts['latest_sample_description']}; a base model outside "
         "the sample is known only by name."
     )
 

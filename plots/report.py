@@ -21,7 +21,7 @@ from plots import catalogue, tables
 from plots.data import TEXT_MODALITY
 from plots.facts import Facts
 from plots.figures import Rendered, strength
-from plots.style import compact, percent
+from plots.style import compact, counted, percent
 from plots.tables import Table
 
 SUPPORTED, REFUTED, UNDECIDABLE = "supported", "refuted", "undecidable"
@@ -33,9 +33,9 @@ CATALOGUE_MISSING = (
     "The newest snapshot is a full-catalogue crawl, but the catalogue marts hold none of its "
     "models (not built yet, or a crawl without every field the marts use): run make build."
 )
-# `make docs` serves the dbt docs site here; `python -m plots --docs-url` points elsewhere.
-DEFAULT_DOCS_URL = "http://127.0.0.1:8080/"
 DBT_PROJECT = "hf_trends"
+# `make docs-static`'s one-file site, as copied beside the report: linked to relatively.
+STATIC_DOCS = "static_index.html"
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,9 @@ def sample_paragraphs(facts: Facts) -> list[str]:
     if not has(facts, "latest_sample_description"):
         return ["The warehouse holds no complete snapshot, so there is no sample to describe."]
     paragraphs = [
-        f"The warehouse holds {facts['snapshot_count']:,} snapshot(s) and "
-        f"{facts['model_count']:,} distinct models; each model carries the values of the newest "
-        f"snapshot it appears in. The latest snapshot is "
+        f"The warehouse holds {counted(facts['snapshot_count'], 'snapshot')} and "
+        f"{counted(facts['model_count'], 'distinct model')}; each model carries the values of "
+        f"the newest snapshot it appears in. The latest snapshot is "
         f"{facts['latest_sample_description']}."
     ]
     if has(facts, "latest_age_days"):
@@ -101,7 +101,7 @@ def sample_paragraphs(facts: Facts) -> list[str]:
         paragraphs.append(
             "It is not the Hub: the Hub's default listing returns the models trending now, which "
             "over-represents this month's models. Of the latest snapshot's "
-            f"{facts['latest_model_count']:,} models, {facts['latest_own_month_count']:,} "
+            f"{counted(facts['latest_model_count'], 'model')}, {facts['latest_own_month_count']:,} "
             f"({percent(facts['latest_own_month_share'])}) were created in the snapshot's own "
             f"month ({facts['latest_snapshot_month']}, up to {facts['latest_snapshot_date']}) "
             f"and {facts['latest_last_30_days_count']:,} "
@@ -110,7 +110,8 @@ def sample_paragraphs(facts: Facts) -> list[str]:
             "describes what is trending, not what was released."
         )
     paragraphs.append(
-        f"{facts['placeholder_count']:,} models ({percent(facts['placeholder_share'])}) carry the "
+        f"{counted(facts['placeholder_count'], 'model')} ({percent(facts['placeholder_share'])}) "
+        "carry the "
         "Hub's import placeholder creation date (2022-03-02), meaning only 'created before March "
         "2022'; they are kept apart from real release years."
     )
@@ -172,8 +173,8 @@ def key_findings(facts: Facts) -> list[str]:
         sentences.append(growth_sentence(facts))
     elif has(facts, "snapshot_count"):
         sentences.append(
-            f"Growth is not measured yet: the warehouse holds {facts['snapshot_count']:,} "
-            "snapshot(s) and growth needs 2 or more."
+            "Growth is not measured yet: the warehouse holds "
+            f"{counted(facts['snapshot_count'], 'snapshot')} and growth needs 2 or more."
         )
     return sentences
 
@@ -295,8 +296,8 @@ def llm_growth(facts: Facts) -> SeedFinding:
         )
     else:
         reasoning += (
-            f" With {facts.get('snapshot_count', 0):,} snapshot(s) no growth of any kind is "
-            "measured."
+            f" With {counted(facts.get('snapshot_count', 0), 'snapshot')} no growth of any kind "
+            "is measured."
         )
     return SeedFinding(claim, UNDECIDABLE, reasoning)
 
@@ -419,7 +420,7 @@ document.querySelectorAll("table.sortable").forEach((table) => {
 });
 """
 
-NUMERIC_KINDS = {tables.INTEGER, tables.SHARE, tables.DECIMAL, tables.FLAG}
+NUMERIC_KINDS = {tables.INTEGER, tables.YEAR, tables.SHARE, tables.DECIMAL, tables.FLAG}
 
 
 def esc(text: object) -> str:
@@ -431,12 +432,30 @@ def docs_link(docs_url: str, mart: str) -> str:
     return f"{docs_url}#!/model/model.{DBT_PROJECT}.{mart}"
 
 
+def sources_html(marts: Sequence[str], docs_url: str | None) -> str:
+    """The section's marts: links into the docs site when there is one, else plain names (a
+    link to a server on the author's machine is dead for whoever the report is sent to)."""
+    if docs_url is None:
+        names = ", ".join(f"marts.{esc(m)}" for m in marts)
+        return f'<p class="sources">Data: {names} (described in the dbt docs: make docs).</p>'
+    links = ", ".join(f'<a href="{esc(docs_link(docs_url, m))}">marts.{esc(m)}</a>' for m in marts)
+    return f'<p class="sources">Data: {links} (dbt docs: columns and lineage).</p>'
+
+
+def docs_site_html(docs_url: str | None) -> str:
+    if docs_url is None:
+        return "the dbt docs site (<code>make docs</code>)"
+    return f'the <a href="{esc(docs_url)}">dbt docs site</a>'
+
+
 def cell(value: Any, kind: str) -> tuple[str, str]:
     """(what the cell shows, the value it sorts by); an empty sort value sorts last."""
     if value is None:
         return ("—" if kind != tables.TEXT else "(none)"), ""
     if kind == tables.INTEGER:
         return f"{value:,}", str(value)
+    if kind == tables.YEAR:
+        return str(value), str(value)
     if kind == tables.SHARE:
         return percent(value, 1), repr(float(value))
     if kind == tables.DECIMAL:
@@ -498,7 +517,7 @@ def figure_html(entry: FigureEntry) -> str:
     )
 
 
-def section_html(section: Section, docs_url: str) -> str:
+def section_html(section: Section, docs_url: str | None) -> str:
     parts = [f'<section id="{esc(section.id)}"><h2>{esc(section.title)}</h2>']
     parts += [f"<p>{esc(p)}</p>" for p in section.paragraphs]
     if section.html:
@@ -506,10 +525,7 @@ def section_html(section: Section, docs_url: str) -> str:
     parts += [figure_html(f) for f in section.figures]
     parts += [table_html(t) for t in section.tables]
     if section.marts:
-        links = ", ".join(
-            f'<a href="{esc(docs_link(docs_url, m))}">marts.{esc(m)}</a>' for m in section.marts
-        )
-        parts.append(f'<p class="sources">Data: {links} (dbt docs: columns and lineage).</p>')
+        parts.append(sources_html(section.marts, docs_url))
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -552,7 +568,7 @@ def build_html(
     facts: Facts,
     sections: Sequence[Section],
     database: str,
-    docs_url: str = DEFAULT_DOCS_URL,
+    docs_url: str | None = None,
 ) -> str:
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     everything = [*opening_sections(facts), *sections]
@@ -571,7 +587,7 @@ def build_html(
             "<h1>AI model trends on the Hugging Face Hub</h1>",
             f'<p class="meta">Generated {esc(generated)} by hf-trends from '
             f"{esc(Path(database).name)} (marts only). Every table and column is described in "
-            f'the <a href="{esc(docs_url)}">dbt docs site</a> (<code>make docs</code>).</p>',
+            f"{docs_site_html(docs_url)}.</p>",
             f'<nav aria-label="Contents"><ul>\n{contents}\n</ul></nav>',
             *(section_html(s, docs_url) for s in everything),
             f"<script>{SORT_SCRIPT}</script>",
@@ -587,6 +603,6 @@ def write_report(
     facts: Facts,
     sections: Sequence[Section],
     database: str,
-    docs_url: str = DEFAULT_DOCS_URL,
+    docs_url: str | None = None,
 ) -> None:
     path.write_text(build_html(facts, sections, database, docs_url), encoding="utf-8")

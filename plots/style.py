@@ -167,6 +167,11 @@ def compact(value: float) -> str:
     return f"{value:.2g}" if magnitude < 1 else f"{value:.1f}"
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 model', '2 models', '1,000 models': a count with its noun, singular for one."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def percent(share: float, digits: int = 0) -> str:
     return f"{share * 100:.{digits}f}%"
 

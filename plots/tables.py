@@ -18,8 +18,10 @@ log = logging.getLogger(__name__)
 
 TOP_ROWS = 15
 
-# How a column's cells are formatted, and sorted (text, or by the number behind the text).
+# How a column's cells are formatted, and sorted (text, or by the number behind the text). A
+# year is a number printed without a thousands separator.
 TEXT, INTEGER, SHARE, DECIMAL, DATE, FLAG = "text", "integer", "share", "decimal", "date", "flag"
+YEAR = "year"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def category_table(metric: str, share: str, noun: str) -> TableSpec:
         f"table-categories-by-{noun.replace(' ', '-')}",
         f"Top {TOP_ROWS} categories by {noun}",
         "category_popularity",
-        f"select category, modality, model_count, {metric}, {share} "
+        f"select category, modality_label, model_count, {metric}, {share} "
         f"from marts.category_popularity where {metric} is not null "
         f"order by {metric} desc, category limit {TOP_ROWS}",
         (
@@ -153,11 +155,11 @@ TEXT_SHARE_BY_YEAR = TableSpec(
     "table-modality-by-year",
     "Each year's largest modalities",
     "modality_share_by_year",
-    "select release_year, modality, share_of_year, year_model_count "
+    "select release_year, modality_label, share_of_year, year_model_count "
     "from marts.modality_share_by_year where share_of_year > 0 "
     "order by release_year desc, share_of_year desc, modality limit 20",
     (
-        Column("Year", INTEGER),
+        Column("Year", YEAR),
         Column("Modality"),
         Column("Share of the year", SHARE),
         Column("Models that year", INTEGER),

@@ -1,12 +1,29 @@
-"""Shared test fixtures: the recorded response beside the repo, and a warehouse built from it."""
+"""Shared test fixtures: the recorded response beside the repo and the warehouses built from it.
+
+Building a warehouse is what costs a test its time (a dbt build of the fixture takes half a
+minute or more on 2 cores), so each kind is built once per session, here, and shared by every
+test that only reads it; a test that must change one copies the file (`copy_warehouse`).
+
+- `fixture_warehouse`: the recorded response, one snapshot, built.
+- `series`: the recorded response and a week-later copy (`second_snapshot`), built and drawn
+  by `python -m plots` as `make plots` does.
+- `real_shaped_100k`: 100k real-shaped models (bench.clone) built under a 96 MB memory cap.
+
+The first two are built under time zones far from UTC (Kiritimati, UTC+14; Los Angeles,
+UTC-8), so every test that reads them also checks that nothing depends on the machine's zone.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -18,7 +35,39 @@ REPO = Path(__file__).resolve().parents[1]
 # The real recorded response lives in ../shared, never in the repo.
 FIXTURE = REPO.parent / "shared" / "data" / "hf_models_2025-12-01.json"
 FIXTURE_SNAPSHOT_AT = "2025-12-01T21:00:00Z"
+SECOND_SNAPSHOT_AT = "2025-12-08T21:00:00Z"
+NEW_MODELS = 5
+# The machine time zone each shared warehouse is built under (see the module docstring).
+FIXTURE_TZ = "Pacific/Kiritimati"
+SERIES_TZ = "America/Los_Angeles"
+# The scale model of a 2M-model build under 600 MB (tests/test_memory_caps.py). Measured on
+# 2026-12-03: today's code fails at 80 MB (in int_models_deduplicated's first build) and passes
+# at 96 MB; the code before the tag summary's fix (b126f0c) passes at 128 MB, so a larger cap
+# would leave this test unable to fail on it. More margin has to come from that model.
+REAL_SHAPED_CAP = "96MB"
 BIN = Path(sys.executable).parent
+
+
+# Fixtures that build a warehouse (here or in a test module): a test that uses one, directly
+# or through another fixture, is marked slow, so `make test-fast` leaves it out.
+BUILDING_FIXTURES = frozenset(
+    {
+        "fixture_warehouse",
+        "series",
+        "real_shaped_100k",
+        "story",  # test_daily.py: four `make daily`s
+        "built_at_once",  # test_history.py
+        "built_day_by_day",
+        "one_full",  # test_catalogue.py
+        "two_full",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def run(
@@ -84,14 +133,101 @@ def fixture_file() -> Path:
     return FIXTURE
 
 
+def copy_warehouse(database: Path, folder: Path) -> Path:
+    """A writable copy of a shared warehouse, under the same file name (DuckDB names the
+    catalog after the file, and dbt's relations name the catalog)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(database, folder / database.name))
+
+
 @pytest.fixture(scope="session")
 def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Path:
     """The recorded response landed and built once per session. Read it, never write to it."""
     work = tmp_path_factory.mktemp("fixture-warehouse")
     database = work / "hf_trends.duckdb"
-    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
-    dbt_build(database, work)
+    env = {"TZ": FIXTURE_TZ}
+    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
+    dbt_build(database, work, env=env)
     return database
+
+
+def second_snapshot(recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A week later: a tenth of the models dropped, a third more liked, five new ones."""
+    later = []
+    for i, model in enumerate(recorded):
+        if i % 10 == 9:
+            continue
+        model = dict(model)
+        if i % 3 == 0:
+            model["likes"] += (i * 37) % 97
+            model["downloads"] = int(model["downloads"] * 1.1)
+        later.append(model)
+    for k in range(NEW_MODELS):
+        new = dict(recorded[k])
+        new["id"] = new["modelId"] = f"example-org/new-model-{k}"
+        new["_id"] = f"{k:024x}"
+        new["createdAt"] = "2025-12-05T12:00:00.000Z"
+        new["likes"] = 10 * k
+        later.append(new)
+    return later
+
+
+@dataclass(frozen=True)
+class Series:
+    """Two snapshots a week apart, built, and what `python -m plots` drew from them."""
+
+    database: Path
+    out: Path
+    result: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="session")
+def series(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Series:
+    """The recorded response and `second_snapshot` of it a week later, landed, built and drawn
+    once as `make plots` does. Read it, never write to it."""
+    work = tmp_path_factory.mktemp("series")
+    database = work / "hf_trends.duckdb"
+    later = work / "hf_models_2025-12-08.json"
+    later.write_text(json.dumps(second_snapshot(json.loads(fixture_file.read_text()))))
+    env = {"TZ": SERIES_TZ}
+    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
+    ingest(database, "--from-file", later, "--snapshot-at", SECOND_SNAPSHOT_AT, env=env)
+    dbt_build(database, work, env=env)
+    out = work / "out"
+    # The database comes from $HF_TRENDS_DB, as in `make plots`.
+    result = run([sys.executable, "-m", "plots", "--out", out], database=database, env=env)
+    return Series(database, out, result)
+
+
+@dataclass(frozen=True)
+class RealShaped:
+    """100k real-shaped models as served, and the build of them under a small memory cap."""
+
+    served: Path
+    database: Path
+    build: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="session")
+def real_shaped_100k(tmp_path_factory: pytest.TempPathFactory) -> RealShaped:
+    """100k clones of the recorded response (bench.clone): 19 tags per model, as on the Hub,
+    landed and built (data tests included) under REAL_SHAPED_CAP."""
+    from bench.clone import main as clone
+
+    work = tmp_path_factory.mktemp("real-shaped")
+    served = work / "models.json"
+    clone(["--models", "100000", "--out", str(served)])
+    database = work / "hf_trends.duckdb"
+    ingest(database, "--from-file", served, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
+    build = dbt_build(
+        database,
+        work,
+        "--exclude-resource-type",
+        "unit_test",
+        env={"HF_TRENDS_MEMORY_LIMIT": REAL_SHAPED_CAP},
+        check=False,
+    )
+    return RealShaped(served, database, build)
 
 
 # --------------------------------------------------------------------------- crawling a ReplayHub

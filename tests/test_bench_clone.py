@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bench.clone import main as clone
 
 
@@ -48,6 +50,7 @@ def test_the_output_is_deterministic_and_prefix_stable(tmp_path: Path) -> None:
     assert larger[: len(small)] == small
 
 
+@pytest.mark.slow
 def test_drift_grows_counts_and_keeps_everything_else(tmp_path: Path) -> None:
     day0 = {o["id"]: o for o in write(tmp_path, 20000)}
     day1 = {o["id"]: o for o in write(tmp_path, 20000, "--drift", "1")}

@@ -12,6 +12,7 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -232,5 +233,16 @@ def test_cli_help_and_measure(tmp_path: Path) -> None:
         cwd=REPO,
     )
     assert result.returncode == 0
-    assert result.wall_s > 0
     assert 5 < result.peak_rss_mb < 2000
+
+
+def test_measure_reports_the_childs_wall_time_cpu_and_exit_code() -> None:
+    # Bounds that load cannot break: a child that sleeps 0.3 s takes at least that long, and
+    # no longer than the clock around measure() says; sleeping costs it next to no CPU.
+    child = "import sys, time; time.sleep(0.3); sys.exit(3)"
+    outer_start = time.perf_counter()
+    result = measure([sys.executable, "-c", child])
+    outer = time.perf_counter() - outer_start
+    assert 0.3 <= result.wall_s <= outer
+    assert 0 < result.cpu_s < result.wall_s
+    assert result.returncode == 3

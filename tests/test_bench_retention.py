@@ -16,6 +16,9 @@ import pytest
 from bench import generate
 from tests.conftest import dbt_build, ingest, query, run
 
+# Every test lands and builds daily snapshots.
+pytestmark = pytest.mark.slow
+
 MODELS = 300
 DAYS = [f"2025-12-0{day}T21:00:00Z" for day in range(1, 6)]
 # Every mart and history table that must not notice the pruning, each in a stable order.

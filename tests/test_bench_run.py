@@ -111,6 +111,7 @@ def test_help_describes_the_run() -> None:
     assert "--sizes" in out and "BENCHMARKS.md" in out
 
 
+@pytest.mark.slow
 def test_a_tiny_run_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "BENCHMARKS.md"
     done = subprocess.run(

@@ -31,9 +31,8 @@ from plots.catalog import FIGURES, render
 from plots.data import sample
 from plots.report import SHARP_INCREASE_RATIO
 from plots.style import compact, percent
-from tests.conftest import REPO, crawl, dbt_build, run
+from tests.conftest import REPO, Series, crawl, dbt_build, run
 from tests.replay_hub import ReplayHub
-from tests.test_plots import build_once
 
 FIRST_AT = datetime(2025, 12, 1, 21, tzinfo=UTC)
 SECOND_AT = FIRST_AT + timedelta(days=7)
@@ -384,16 +383,11 @@ def test_downloads_per_day_by_modality_equal_the_raw_json(
 # --------------------------------------------------------------------------- a trending sample
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Any:
-    return build_once(tmp_path_factory, fixture_file)
-
-
-def test_a_sample_keeps_the_claims_undecidable(sample_build: Any) -> None:
-    with duckdb.connect(str(sample_build.database), read_only=True) as connection:
+def test_a_sample_keeps_the_claims_undecidable(series: Series) -> None:
+    with duckdb.connect(str(series.database), read_only=True) as connection:
         for mart in ("catalogue_summary", "catalogue_modality_use", "catalogue_release_trends"):
             assert connection.execute(f"select count(*) from marts.{mart}").fetchone() == (0,)
-    text, report = parsed(sample_build)
+    text, report = parsed(series)
     assert [row[1] for row in report.rows] == ["undecidable"] * 3
     assert "Only a full-catalogue crawl can." in report.rows[0][2]
     assert "Only a full-catalogue crawl can decide it." in report.rows[2][2]

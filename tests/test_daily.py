@@ -31,6 +31,9 @@ from ingest.daily import lock_path
 from tests.conftest import FIXTURE, REPO, ingest, query, served
 from tests.replay_hub import ReplayHub
 
+# Every test runs make daily or make freshness: the process boundary is what is tested.
+pytestmark = pytest.mark.slow
+
 # Make must not reinstall the venv mid-test: `-o` treats the install stamps as up to date.
 STAMPS = (".venv/.installed-runtime", ".venv/.installed-dev")
 MAKE = ["make", "--no-print-directory", *(f"--old-file={stamp}" for stamp in STAMPS)]

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import dbt_build, ingest, query
+
+# A dbt build of crafted data.
+pytestmark = pytest.mark.slow
 
 ODD_OBJECTS = [
     {"id": "org/negative", "downloads": -5, "likes": 3, "createdAt": "2025-01-01T00:00:00.000Z"},

@@ -10,7 +10,20 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.conftest import BIN, FIXTURE_SNAPSHOT_AT, dbt_build, ingest, query, run
+from tests.conftest import (
+    BIN,
+    FIXTURE_SNAPSHOT_AT,
+    NEW_MODELS,
+    copy_warehouse,
+    dbt_build,
+    ingest,
+    query,
+    run,
+    second_snapshot,
+)
+
+# Every test reads or runs a dbt build.
+pytestmark = pytest.mark.slow
 
 
 def seed_cleaned(fixture_file: Path) -> pd.DataFrame:
@@ -144,16 +157,18 @@ def test_tags_are_parsed(fixture_warehouse: Path, fixture_file: Path) -> None:
     assert tag_rows == sum(len(set(o["tags"])) for o in recorded.values())
 
 
-@pytest.mark.parametrize("timezone", ["Pacific/Kiritimati", "America/Los_Angeles"])
+@pytest.mark.parametrize("shared", ["fixture_warehouse", "series"])
 def test_release_year_ignores_the_machine_time_zone(
-    timezone: str, tmp_path: Path, fixture_file: Path
+    shared: str, request: pytest.FixtureRequest, fixture_file: Path
 ) -> None:
-    # Kiritimati is UTC+14 and Los Angeles UTC-8: a model created near New Year or late in
-    # the evening UTC would change year under either if any step used local time.
-    database = tmp_path / "tz.duckdb"
-    env = {"TZ": timezone}
-    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
-    dbt_build(database, tmp_path, env=env)
+    # The shared warehouses are built under Kiritimati (UTC+14) and Los Angeles (UTC-8)
+    # (tests/conftest.py): a model created near New Year or late in the evening UTC would
+    # change year under either if any step used local time.
+    built = request.getfixturevalue(shared)
+    database = getattr(built, "database", built)
+    recorded = json.loads(fixture_file.read_text())
+    served = {o["id"]: o["createdAt"] for o in [*recorded, *second_snapshot(recorded)]}
+    first_seen = {o["id"]: "2025-12-01 21:00:00" for o in recorded}
     rows = query(
         database,
         """
@@ -161,13 +176,13 @@ def test_release_year_ignores_the_machine_time_zone(
         from marts.models
         """,
     )
-    recorded = {o["id"]: o["createdAt"] for o in json.loads(fixture_file.read_text())}
+    assert len(rows) == (1000 if shared == "fixture_warehouse" else 1000 + NEW_MODELS)
     for model_id, created_at, release_year, first_seen_at in rows:
-        text = recorded[model_id]
+        text = served[model_id]
         assert created_at.replace(" ", "T")[:19] == text[:19]
         if not text.startswith("2022-03-02T23:29:0"):
             assert release_year == int(text[:4])
-        assert first_seen_at == "2025-12-01 21:00:00"
+        assert first_seen_at == first_seen.get(model_id, "2025-12-08 21:00:00")
 
 
 def test_dates_without_offset_are_utc_in_any_time_zone(tmp_path: Path) -> None:
@@ -187,15 +202,16 @@ def test_dates_without_offset_are_utc_in_any_time_zone(tmp_path: Path) -> None:
     assert {r[0]: (r[1], r[2]) for r in rows} == {k: v[1:] for k, v in odd_dates.items()}
 
 
-def test_a_second_snapshot_updates_models_and_history(tmp_path: Path, fixture_file: Path) -> None:
+def test_a_second_snapshot_updates_models_and_history(
+    tmp_path: Path, fixture_file: Path, fixture_warehouse: Path
+) -> None:
     recorded = json.loads(fixture_file.read_text())
     later = [dict(o, likes=o["likes"] + 10) for o in recorded[:600]]
     later.append({"id": "org/brand-new", "likes": 1, "downloads": 2, "tags": []})
     later_file = tmp_path / "later.json"
     later_file.write_text(json.dumps(later))
-    database = tmp_path / "two.duckdb"
-    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
-    dbt_build(database, tmp_path)
+    # The first snapshot built is the shared fixture warehouse: a copy takes the next day.
+    database = copy_warehouse(fixture_warehouse, tmp_path / "two")
     ingest(database, "--from-file", later_file, "--snapshot-at", "2025-12-08T21:00:00Z")
     dbt_build(database, tmp_path)
     ((models, seen_twice, snapshot_rows),) = query(
@@ -224,11 +240,13 @@ def test_a_second_snapshot_updates_models_and_history(tmp_path: Path, fixture_fi
     )
 
 
-def test_an_expand_snapshot_does_not_wipe_models(tmp_path: Path, fixture_file: Path) -> None:
+def test_an_expand_snapshot_does_not_wipe_models(
+    tmp_path: Path, fixture_file: Path, fixture_warehouse: Path
+) -> None:
     """An `--expand` crawl lands objects with only id + the asked-for fields."""
     recorded = json.loads(fixture_file.read_text())
-    database = tmp_path / "expand.duckdb"
-    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
+    # Built on the shared fixture warehouse's first snapshot, as the next day's build would.
+    database = copy_warehouse(fixture_warehouse, tmp_path / "expand")
     expanded = [{"id": o["id"], "downloadsAllTime": o["downloads"] * 10} for o in recorded[:300]]
     # Land it as the crawl would record it: the request names the expanded field.
     path = tmp_path / "expanded.json"

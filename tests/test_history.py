@@ -21,6 +21,9 @@ import pytest
 from bench import clone
 from tests.conftest import BIN, REPO, dbt_build, ingest, query, run
 
+# Every test reads or runs dbt builds of five days.
+pytestmark = pytest.mark.slow
+
 MODELS = 1000
 # (drift, capture time) in landing order: the fourth is landed late.
 LANDINGS = [

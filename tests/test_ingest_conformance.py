@@ -10,6 +10,9 @@ import pytest
 from tests.conftest import crawl, query
 from tests.replay_hub import ReplayHub
 
+# Each test crawls with the loader and with huggingface_hub.
+pytestmark = pytest.mark.slow
+
 hf_hub = pytest.importorskip("huggingface_hub")
 
 

@@ -22,6 +22,9 @@ from tests.conftest import (
 )
 from tests.replay_hub import ReplayHub
 
+# Each test crawls a faulty hub with the loader as a process, retries and all.
+pytestmark = pytest.mark.slow
+
 
 def models(n: int) -> list[dict[str, Any]]:
     """Small, distinct models; distinct downloads give a stable `--sort downloads` order."""

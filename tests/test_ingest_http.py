@@ -17,6 +17,9 @@ import pytest
 from tests.conftest import REPO, assert_landed_exactly, crawl, last_snapshot, query, served
 from tests.replay_hub import ReplayHub
 
+# Each test crawls the replay hub with the loader as a process.
+pytestmark = pytest.mark.slow
+
 SUMMARY = re.compile(
     r"(\d+) models landed, (\d+) page\(s\), (\d+) duplicate\(s\) dropped, (\d+) rejected, "
     r"(\d+) retries, [\d.]+ s"

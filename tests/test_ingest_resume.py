@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,9 +25,13 @@ from tests.conftest import (
 )
 from tests.replay_hub import ReplayHub
 
+# Each test stops a crawling loader process and reruns it.
+pytestmark = pytest.mark.slow
+
 STALLED_PAGE = 5
 INTERRUPTED = "ERROR interrupted; what was landed is kept: rerun the same command to resume"
 PAGE_SIZE = 100
+HUNG_AFTER_S = 300
 
 
 @pytest.fixture
@@ -64,7 +69,14 @@ def start_and_stop_mid_crawl(
     proc = subprocess.Popen(
         command(hub),
         cwd=REPO,
-        env={**os.environ, "HF_TRENDS_DB": str(database), **(env or {})},
+        # PYTHONFAULTHANDLER: if the watchdog below has to end the crawl, it prints every
+        # thread's stack first, so a hang says where it hung.
+        env={
+            **os.environ,
+            "HF_TRENDS_DB": str(database),
+            "PYTHONFAULTHANDLER": "1",
+            **(env or {}),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -73,25 +85,36 @@ def start_and_stop_mid_crawl(
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stderr is not None
-    # Page 5 is held by the server, so once page 4 has committed the loader can only wait.
-    lines = []
-    for line in proc.stderr:
-        lines.append(line)
-        if f"page {STALLED_PAGE - 1} landed" in line:
-            break
-    else:
-        raise AssertionError(f"the crawl never reached the stalled page:\n{''.join(lines)}")
-    deadline = time.monotonic() + 10
-    while len(hub.requests) < STALLED_PAGE:  # the loader now waits on the held page
-        assert time.monotonic() < deadline, "page 5 was never requested"
-        time.sleep(0.01)
-    proc.send_signal(sig)
-    _, rest = proc.communicate(timeout=30)
-    if sig == signal.SIGKILL:
-        assert proc.returncode == -signal.SIGKILL
-    elif sig == signal.SIGTERM:
-        assert proc.returncode == 143
-    return "".join(lines) + rest
+    # Reading stderr blocks until the crawl writes or exits: a crawl that neither reaches the
+    # stalled page nor exits after the signal would hang the suite. Not a timing check: the
+    # limit is minutes for what takes seconds, only there to turn a hang into a failure.
+    watchdog = threading.Timer(HUNG_AFTER_S, proc.send_signal, [signal.SIGABRT])
+    watchdog.start()
+    try:
+        # Page 5 is held by the server, so once page 4 has committed the loader can only wait.
+        lines = []
+        for line in proc.stderr:
+            lines.append(line)
+            if f"page {STALLED_PAGE - 1} landed" in line:
+                break
+        else:
+            raise AssertionError(f"the crawl never reached the stalled page:\n{''.join(lines)}")
+        while len(hub.requests) < STALLED_PAGE:  # the loader now waits on the held page
+            assert watchdog.is_alive(), "page 5 was never requested"
+            time.sleep(0.01)
+        proc.send_signal(sig)
+        rest = proc.stderr.read()
+        proc.wait()
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = "".join(lines) + rest
+    assert proc.returncode != -signal.SIGABRT, f"the crawl hung; its threads:\n{stderr}"
+    exit_codes = {signal.SIGKILL: -signal.SIGKILL, signal.SIGTERM: 143, signal.SIGINT: 130}
+    assert proc.returncode == exit_codes[sig], stderr
+    return stderr
 
 
 def assert_staged_not_published(database: Path, earlier_models: int) -> None:

@@ -23,6 +23,9 @@ import pytest
 
 from tests.conftest import REPO, dbt_build, ingest, query, run
 
+# Every test reads or runs a dbt build.
+pytestmark = pytest.mark.slow
+
 RELATIONS = ("finetune", "quantized", "adapter", "merge")
 PLACEHOLDER_MINUTE = "2022-03-02T23:29"
 

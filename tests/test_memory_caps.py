@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import crawl, dbt_build, ingest, query, run
+from tests.conftest import RealShaped, crawl, dbt_build, ingest, query, run
 from tests.replay_hub import ReplayHub
 
 SNAPSHOT_AT = "2025-12-01T21:00:00Z"
@@ -33,6 +33,7 @@ def many_tag_models(fixture_file: Path, tmp_path_factory: pytest.TempPathFactory
     return path
 
 
+@pytest.mark.scale
 def test_a_page_of_many_tag_models_lands_under_a_small_cap(
     many_tag_models: Path, tmp_path: Path
 ) -> None:
@@ -54,6 +55,7 @@ def test_a_page_of_many_tag_models_lands_under_a_small_cap(
     assert query(database, "select count(*) from raw.hf_models") == [(500,)]
 
 
+@pytest.mark.scale
 def test_out_of_memory_names_the_page_and_the_cap(many_tag_models: Path, tmp_path: Path) -> None:
     database = tmp_path / "w.duckdb"
     with ReplayHub(many_tag_models) as hub:
@@ -86,32 +88,14 @@ def test_an_unreadable_cap_is_a_usage_error(fixture_file: Path, tmp_path: Path) 
     assert "HF_TRENDS_MEMORY_LIMIT='lots'" in result.stderr
 
 
-@pytest.fixture(scope="module")
-def real_shaped_100k(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """100k clones of the recorded response (bench.clone): 19 tags per model, as on the Hub."""
-    from bench.clone import main as clone
-
-    path = tmp_path_factory.mktemp("real-shaped") / "models.json"
-    clone(["--models", "100000", "--out", str(path)])
-    return path
-
-
-def test_a_real_shaped_snapshot_builds_under_a_small_cap(
-    real_shaped_100k: Path, tmp_path: Path
-) -> None:
+@pytest.mark.scale
+def test_a_real_shaped_snapshot_builds_under_a_small_cap(real_shaped_100k: RealShaped) -> None:
     # The scale model of a 2M-model build under 600 MB: at 96 MB the tag summary's list
-    # aggregates (which cannot spill) ran out of memory here, as they did there.
-    database = tmp_path / "w.duckdb"
-    ingest(database, "--from-file", real_shaped_100k, "--snapshot-at", SNAPSHOT_AT)
-    result = dbt_build(
-        database,
-        tmp_path,
-        "--exclude-resource-type",
-        "unit_test",
-        env={"HF_TRENDS_MEMORY_LIMIT": "96MB"},
-        check=False,
-    )
+    # aggregates (which cannot spill) ran out of memory here, as they did there. The shared
+    # build (tests/conftest.py) runs under REAL_SHAPED_CAP.
+    result = real_shaped_100k.build
     assert result.returncode == 0, result.stdout[-3000:]
+    database = real_shaped_100k.database
     models, tags, languages = query(
         database,
         """
@@ -122,12 +106,13 @@ def test_a_real_shaped_snapshot_builds_under_a_small_cap(
         """,
     )[0]
     assert models == 100_000
-    served = {model["id"]: model for model in json.loads(real_shaped_100k.read_text())}
+    served = {model["id"]: model for model in json.loads(real_shaped_100k.served.read_text())}
     assert tags == sum(len({tag for tag in model["tags"] if tag}) for model in served.values())
     (listed,) = query(database, "select sum(len(languages)) from marts.models")[0]
     assert listed == languages
 
 
+@pytest.mark.slow
 def test_a_build_out_of_memory_is_said_in_one_line(fixture_file: Path, tmp_path: Path) -> None:
     database = tmp_path / "w.duckdb"
     ingest(database, "--from-file", fixture_file, "--snapshot-at", SNAPSHOT_AT)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.replay_hub import FAULT_KINDS, ReplayHub
+from tests.replay_hub import ReplayHub
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO.parent / "shared" / "data" / "hf_models_2025-12-01.json"
@@ -537,10 +537,14 @@ def test_page_targeted_fault_hits_only_that_page(hub: ReplayHub, recorded: list[
     assert hub.faults_served == [("500", 3), ("500", 3)]
 
 
-def test_unknown_fault_kind_is_rejected(hub: ReplayHub) -> None:
-    with pytest.raises(ValueError):
+def test_unknown_fault_kind_is_rejected(hub: ReplayHub, recorded: list[Model]) -> None:
+    with pytest.raises(ValueError, match="unknown fault 'teapot'"):
         hub.inject("teapot")
-    assert "teapot" not in FAULT_KINDS
+    # Nothing was queued: the next request is served as recorded.
+    assert hub.pending_faults == []
+    response = get(hub, {"limit": 100})
+    assert response.status_code == 200
+    assert ids(response.json()) == ids(expected(recorded))[:100]
 
 
 @pytest.mark.parametrize("shift", [3, -5])

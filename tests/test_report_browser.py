@@ -13,7 +13,10 @@ from matplotlib import image as mpimg
 
 from plots import catalogue
 from plots.catalog import FIGURES, TABLE_SECTIONS
-from tests.test_plots import Built, build_once
+from tests.conftest import Series
+
+# Headless Chromium on the shared series' report.
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_S = 90
@@ -61,12 +64,6 @@ window.addEventListener("message", (event) => {{
 """
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Built:
-    # Shared with tests/test_plots.py: the warehouse and figures are built once per session.
-    return build_once(tmp_path_factory, fixture_file)
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Path:
     if not CHROMIUM.exists():
@@ -96,7 +93,7 @@ def headless(chromium: Path, profile: Path, *args: str) -> subprocess.CompletedP
     return result
 
 
-def test_report_screenshot_is_not_blank(chromium: Path, built: Built, tmp_path: Path) -> None:
+def test_report_screenshot_is_not_blank(chromium: Path, series: Series, tmp_path: Path) -> None:
     shot = tmp_path / "report.png"
     headless(
         chromium,
@@ -105,7 +102,7 @@ def test_report_screenshot_is_not_blank(chromium: Path, built: Built, tmp_path: 
         "--window-size=1280,2000",
         "--hide-scrollbars",
         "--virtual-time-budget=5000",
-        (built.out / "report.html").as_uri(),
+        (series.out / "report.html").as_uri(),
     )
     pixels = mpimg.imread(shot)
     assert pixels.shape[:2] == (2000, 1280)
@@ -114,10 +111,10 @@ def test_report_screenshot_is_not_blank(chromium: Path, built: Built, tmp_path: 
     assert (grey < 0.9).mean() > 0.01, "the screenshot is nearly empty"
 
 
-def report_alone(built: Built, folder: Path) -> Path:
+def report_alone(series: Series, folder: Path) -> Path:
     """report.html copied into a folder of its own, with the checking script added."""
     folder.mkdir()
-    page = (built.out / "report.html").read_text(encoding="utf-8")
+    page = (series.out / "report.html").read_text(encoding="utf-8")
     alone = folder / "report.html"
     alone.write_text(page.replace("</body>", CHECK_PAGE + "</body>"), encoding="utf-8")
     return alone
@@ -144,10 +141,10 @@ def attribute(tag: str, name: str) -> str:
 
 
 def test_report_alone_shows_every_figure_and_table(
-    chromium: Path, built: Built, tmp_path: Path
+    chromium: Path, series: Series, tmp_path: Path
 ) -> None:
     # Nothing else in the folder: a figure that still pointed at a file beside it would break.
-    page = report_alone(built, tmp_path / "elsewhere")
+    page = report_alone(series, tmp_path / "elsewhere")
     assert [p.name for p in page.parent.iterdir()] == ["report.html"]
     dom = dump_dom(chromium, page, tmp_path / "profile", 1280, 2000)
     images = re.findall(r"<img\b[^>]*>", dom)
@@ -166,8 +163,8 @@ def test_report_alone_shows_every_figure_and_table(
         assert int(attribute(tag, "data-rows")) > 0, name
 
 
-def test_report_tables_sort_on_a_click(chromium: Path, built: Built, tmp_path: Path) -> None:
-    page = report_alone(built, tmp_path / "elsewhere")
+def test_report_tables_sort_on_a_click(chromium: Path, series: Series, tmp_path: Path) -> None:
+    page = report_alone(series, tmp_path / "elsewhere")
     dom = dump_dom(chromium, page, tmp_path / "profile", 1280, 2000)
     body = re.search(r"<body[^>]*>", dom)
     assert body is not None
@@ -177,8 +174,8 @@ def test_report_tables_sort_on_a_click(chromium: Path, built: Built, tmp_path: P
     assert models != sorted(models, reverse=True), "the fixture's authors differ in models"
 
 
-def test_report_fits_a_phone_screen(chromium: Path, built: Built, tmp_path: Path) -> None:
-    page = report_alone(built, tmp_path / "elsewhere")
+def test_report_fits_a_phone_screen(chromium: Path, series: Series, tmp_path: Path) -> None:
+    page = report_alone(series, tmp_path / "elsewhere")
     host = page.with_name("phone.html")
     host.write_text(PHONE_HOST, encoding="utf-8")
     width, height = PHONE

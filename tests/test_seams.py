@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -33,14 +34,55 @@ def test_plots_do_not_import_the_loader() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def exit_code_3_sites(source: str) -> list[str]:
+    """Where `source` spells exit code 3 itself: an EXIT_* name bound to 3, `return 3`, or 3
+    passed to sys.exit/exit/SystemExit; each as 'line: what'."""
+    sites = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+            values = [v.value for v in ast.walk(node.value) if isinstance(v, ast.Constant)]
+            if 3 in values and any(name.startswith("EXIT_") for name in names):
+                sites.append(f"{node.lineno}: {', '.join(names)} = 3")
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Constant):
+            if node.value.value == 3:
+                sites.append(f"{node.lineno}: return 3")
+        elif isinstance(node, ast.Call) and any(
+            isinstance(arg, ast.Constant) and arg.value == 3 for arg in node.args
+        ):
+            name = ast.unparse(node.func)
+            if name in {"sys.exit", "exit", "SystemExit"}:
+                sites.append(f"{node.lineno}: {name}(3)")
+    return sorted(sites, key=lambda site: int(site.split(":")[0]))
+
+
+def test_the_exit_code_check_finds_every_spelling() -> None:
+    source = (
+        "import sys\nEXIT_BUSY = 3\nEXIT_A, EXIT_B = 1, 3\n"
+        "def f():\n    return 3\ndef g():\n    sys.exit(3)\n    raise SystemExit(3)\n"
+    )
+    assert exit_code_3_sites(source) == [
+        "2: EXIT_BUSY = 3",
+        "3: EXIT_A, EXIT_B = 3",
+        "5: return 3",
+        "7: sys.exit(3)",
+        "8: SystemExit(3)",
+    ]
+
+
 def test_exit_code_3_is_defined_once() -> None:
-    sources = [
+    sources = sorted(
         p for folder in ("ingest", "plots", "hf_common") for p in (REPO / folder).glob("*.py")
-    ]
-    defining = [
-        p.name for p in sources if "EXIT_LOCKED =" in p.read_text() or "= 3\n" in p.read_text()
-    ]
-    assert defining == ["cli.py"]
+    )
+    sites = {
+        str(p.relative_to(REPO)): found
+        for p in sources
+        if (found := exit_code_3_sites(p.read_text()))
+    }
+    assert list(sites) == ["hf_common/cli.py"]
+    ((line, what),) = (site.split(": ") for site in sites["hf_common/cli.py"])
+    assert what == "EXIT_LOCKED = 3" and line.isdigit()
 
 
 def test_the_history_table_is_named_in_dbt_project_only() -> None:

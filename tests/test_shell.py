@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from hf_common.cli import missing_warehouse_message
-from tests.conftest import BIN, FIXTURE_SNAPSHOT_AT, REPO, dbt_build, ingest
+from tests.conftest import BIN, REPO, Series, dbt_build
 
 DUCKDB_CLI = BIN / "duckdb"
 ANALYSES = sorted((REPO / "analyses").glob("*.sql"))
@@ -35,28 +35,9 @@ def run(
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Path:
-    """The recorded response plus a week-later variant, built (without dbt's data tests).
-
-    The second snapshot (a shifted copy of the first: fewer models, more likes and downloads)
-    gives the growth and history marts rows to show; one snapshot leaves model_growth empty.
-    """
-    work = tmp_path_factory.mktemp("shell-warehouse")
-    database = work / "hf_trends.duckdb"
-    later = work / "hf_models_2025-12-08.json"
-    objects = json.loads(fixture_file.read_text())
-    shifted = [
-        {**obj, "likes": obj["likes"] + i * 7 % 53, "downloads": obj["downloads"] + i * 131 % 5003}
-        for i, obj in enumerate(objects[:900])
-    ]
-    later.write_text(json.dumps(shifted))
-    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
-    ingest(database, "--from-file", later, "--snapshot-at", "2025-12-08T21:00:00Z")
-    # The data tests are test_dbt_build's business; skipping them saves a third of the build.
-    dbt_build(
-        database, work, "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"
-    )
-    return database
+def warehouse(series: Series) -> Path:
+    """Two snapshots (tests/conftest.py): one would leave the growth and history marts empty."""
+    return series.database
 
 
 def make_env(database: Path) -> dict[str, str]:
@@ -97,11 +78,11 @@ def test_example_query_returns_rows(warehouse: Path, analysis: Path) -> None:
     assert rows, f"{analysis.name} returned no rows on the fixture warehouse"
 
 
-def test_analyses_are_listed_in_readme() -> None:
-    readme = (REPO / "README.md").read_text()
+def test_analyses_are_listed_in_the_docs() -> None:
+    querying = (REPO / "docs" / "querying.md").read_text()
     for analysis in ANALYSES:
-        assert f"](analyses/{analysis.name})" in readme, (
-            f"{analysis.name} is missing from the README"
+        assert f"](../analyses/{analysis.name})" in querying, (
+            f"{analysis.name} is missing from docs/querying.md"
         )
 
 
@@ -158,8 +139,8 @@ def test_column_comments_are_one_line(warehouse: Path) -> None:
 
 
 def readme_python() -> str:
-    readme = (REPO / "README.md").read_text()
-    habits = readme.split("## Using the results", 1)[1].split("\n## ", 1)[0]
+    querying = (REPO / "docs" / "querying.md").read_text()
+    habits = querying.split("## Using the results", 1)[1].split("\n## ", 1)[0]
     (code,) = re.findall(r"```python\n(.*?)```", habits, flags=re.S)
     return code
 
@@ -268,6 +249,7 @@ def test_make_shell_says_the_warehouse_is_in_use(lock_holder: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lock_holder", [False], ids=["writer-holds"], indirect=True)
 def test_bare_dbt_build_says_the_warehouse_is_in_use(lock_holder: Path, tmp_path: Path) -> None:
     # No make, so no pre-flight: the profile's plugin (ingest/dbt_lock.py) has to say it.

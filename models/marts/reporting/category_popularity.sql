@@ -45,6 +45,7 @@ final as (
     select
         per_category.category,
         categories.modality,
+        categories.modality_label,
         categories.research_group,
         per_category.model_count,
         per_category.total_downloads,

@@ -6,6 +6,12 @@ models as (
 
 ),
 
+modality_legend as (
+
+    select * from {{ ref('modality_legend') }}
+
+),
+
 -- Placeholder-dated models have no release_year, so they drop out here by construction.
 per_year_and_modality as (
 
@@ -62,16 +68,21 @@ shares as (
 final as (
 
     select
-        release_year,
-        modality,
-        model_count,
-        year_model_count::bigint as year_model_count,
-        (model_count / year_model_count)::double as share_of_year,
+        shares.release_year,
+        shares.modality,
+        modality_legend.modality_label,
+        shares.model_count,
+        shares.year_model_count::bigint as year_model_count,
+        (shares.model_count / shares.year_model_count)::double as share_of_year,
         row_number() over (
-            partition by modality order by model_count / year_model_count desc, release_year asc
+            partition by shares.modality
+            order by shares.model_count / shares.year_model_count desc, shares.release_year asc
         ) as share_rank,
-        rank() over (partition by release_year order by model_count desc) as year_rank,
+        rank() over (
+            partition by shares.release_year order by shares.model_count desc
+        ) as year_rank,
     from shares
+    left join modality_legend on shares.modality = modality_legend.modality
 
 )
 
