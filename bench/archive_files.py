@@ -144,6 +144,7 @@ def write_archive(
                 present = [name for name in KEPT_TYPES if any(name in o for o in rows)]
             record_batch = batch(rows, present, rng, heavy_bytes)
             if writer is None:
+                out.parent.mkdir(parents=True, exist_ok=True)
                 writer = pq.ParquetWriter(out, record_batch.schema, compression="snappy")
             writer.write_batch(record_batch, row_group_size=row_group_rows)
             written += len(rows)

@@ -48,6 +48,12 @@ NOT_RUN = {
     ),
     'loginctl enable-linger "$USER"': "changes the host's login settings",
     "journalctl --user -u hf-trends-daily -n 20": "reads the host's journal",
+    "make backfill": NETWORK,
+    'make backfill BACKFILL_ARGS="--since 2025-06-01"': NETWORK,
+    'make backfill BACKFILL_ARGS="--since 2025-01-01 --until 2025-03-31 --batch 8"': NETWORK,
+    # tests/test_backfill_build.py runs this make backfill against tests.archive_hub.
+    ".venv/bin/python -m tests.archive_hub --folder path/to/repo": "a folder of the reader's own",
+    "HF_ENDPOINT=http://127.0.0.1:PORT make backfill": "the port the line before printed",
     ".venv/bin/python -m ingest --from-file saved/2026-03-14.json "
     "--snapshot-at 2026-03-14T04:17:00Z": "a response the reader saved: no such file here",
 }
