@@ -41,9 +41,10 @@ NEW_MODELS = 5
 FIXTURE_TZ = "Pacific/Kiritimati"
 SERIES_TZ = "America/Los_Angeles"
 # The scale model of a 2M-model build under 600 MB (tests/test_memory_caps.py). Measured on
-# 2026-12-03: today's code fails at 80 MB (in int_models_deduplicated's first build) and passes
-# at 96 MB; the code before the tag summary's fix (b126f0c) passes at 128 MB, so a larger cap
-# would leave this test unable to fail on it. More margin has to come from that model.
+# 2026-12-03: the whole build passes at 80 MB and fails at 72 MB (in int_lineage_ancestors) since
+# int_models_deduplicated runs on one thread (on two it failed at 80 MB); the code before the tag
+# summary's fix (b126f0c) passes at 128 MB, so a larger cap would leave this test unable to fail
+# on it.
 REAL_SHAPED_CAP = "96MB"
 BIN = Path(sys.executable).parent
 
