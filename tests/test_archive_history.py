@@ -28,6 +28,8 @@ from bench.clone import write as write_clone
 from tests.conftest import dbt_build, ingest, query, run
 from tests.parquet_archives import typed_table, write_archive
 
+pytestmark = pytest.mark.slow
+
 MODELS = 2_500
 DAY = 86_400.0
 

@@ -278,9 +278,10 @@ def test_only_the_kept_columns_are_read(recorded: list[dict[str, Any]], tmp_path
 def test_a_file_lands_under_a_small_memory_cap(
     recorded: list[dict[str, Any]], tmp_path: Path
 ) -> None:
-    # 20,000 models with 5 KB of card each (100 MB the lander must never hold) under 256 MB:
-    # reading the file whole, or its cards at all, goes over; Python and DuckDB's own code
-    # take ~130 MB of it.
+    # 20,000 models with 5 KB of card each (100 MB the lander must never hold) under a 256 MB
+    # cap. The cap is DuckDB's; the process also holds Python and pyarrow, and peaked at
+    # 230-258 MB on 2026-12-03. Holding the cards at all adds their 100 MB on top, so 300 MB
+    # tells the two apart with room on either side.
     models = [
         {**model, "id": f"{model['id']}-{copy}", "modelId": f"{model['id']}-{copy}"}
         for copy in range(20)
@@ -305,7 +306,7 @@ def test_a_file_lands_under_a_small_memory_cap(
     )
     peak_mb = int(result.stdout.split()[-1]) / 1024
     assert query(database, "select model_count from raw.snapshots") == [(20_000,)]
-    assert peak_mb < 256, f"peak {peak_mb:.0f} MB"
+    assert peak_mb < 300, f"peak {peak_mb:.0f} MB"
 
 
 def test_a_different_file_with_a_landed_capture_time_is_refused_unless_allowed(

@@ -24,6 +24,8 @@ from tests.archive_hub import ArchiveHub
 from tests.conftest import FIXTURE, REPO, dbt_build, ingest, query
 from tests.test_daily import MAKE
 
+pytestmark = pytest.mark.slow
+
 WEEKS = [date(2025, 12, 1) + timedelta(weeks=k) for k in range(3)]
 MODELS = 1000
 

@@ -13,6 +13,8 @@ from plots import catalog, data, figures, tables
 from tests.conftest import FIXTURE_SNAPSHOT_AT, dbt_build, ingest
 from tests.replay_hub import iter_raw_objects
 
+pytestmark = pytest.mark.slow
+
 HUGE_TAG = "p" * 100_000
 
 

@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import dbt_build, ingest, query
 from tests.test_lineage import descendants, load_recorded, walk_up
 
+pytestmark = pytest.mark.scale
+
 SNAPSHOT_AT = "2025-12-01T21:00:00Z"
 
 
