@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     path = database_path(args.database)
     # What a failure leaves: before the marts move in, the folder as it was; after, every
     # history file already written is whole, and the next export writes the rest.
-    left = "the export there is as it was"
+    left = "the export in {out} is unchanged"
     try:
         con = open_warehouse(path)
         try:
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                 marts = export_parquet(con, staging)
                 rows = export_csv(con, staging / CSV_NAME)
                 move_into(staging, args.out)
-            left = "the marts are exported; history files written so far are whole"
+            left = "the marts in {out} are exported; history files written so far are whole"
             # Each history file is written whole and renamed into place by itself.
             snapshots, observations = export_history(con, args.out)
         finally:
@@ -230,13 +230,13 @@ def main(argv: list[str] | None = None) -> int:
             "cannot write to %s: %s; %s",
             args.out,
             str(exc).splitlines()[0],
-            left,
+            left.format(out=args.out),
         )
         return 1
     except (KeyboardInterrupt, RuntimeError) as exc:
         if (stop := as_interruption(exc)) is None:
             raise
-        log.error("%s; %s (%s)", interruption(stop), left, args.out)
+        log.error("%s; %s", interruption(stop), left.format(out=args.out))
         return interrupted_exit_code(stop)
     log.info(
         "wrote %d marts as Parquet (%s rows) and %d models to %s in %s",
