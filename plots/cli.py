@@ -225,7 +225,7 @@ def not_drawn_section(missing: list[report.FigureEntry]) -> report.Section:
     )
     return report.Section(
         NOT_DRAWN,
-        f"Not drawn: {len(missing)} figure(s) without data",
+        f"Not drawn: {style.counted(len(missing), 'figure')} without data",
         html=f'<ul class="placeholder">{items}</ul>',
     )
 
