@@ -104,7 +104,7 @@ CRAWL_MEMORY_PER_PAGE_BYTE = 16
 # Publishing moves every landed payload in one transaction, which spills under a cap as well
 # at 128 MiB as at 256 (the insert's memory is the cap's); the lower cap took the loader's
 # peak at publishing from 421 to 288 MB for 200k real-shaped models, 442 to 316 MB for 600k
-# (BENCHMARKS.md, "Publishing a crawl"). What still grows with the crawl is outside the cap.
+# (BENCHMARKS.md, "Publishing a crawl").
 PUBLISH_MEMORY_LIMIT = 128 * 2**20
 
 
@@ -352,21 +352,33 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> dict[s
     """
     snapshot = find_snapshot(con, "snapshot_id = ?", [snapshot_id])
     assert snapshot is not None
-    # Rank only the narrow key columns, then copy each kept payload once: a window carrying the
-    # payloads would sort every one of them.
+    # Only the superseded copies are ranked (a crawl repeats ~0.05% of its models), and the
+    # payloads are copied past that short list: a window or join over every landed key held
+    # memory that grew with the crawl outside DuckDB's cap (BENCHMARKS.md, "Publishing a crawl").
     con.execute(
         """
         insert into raw.hf_models
-        select pending.snapshot_id, pending.model_id, pending.payload, $1, $2, pending.loaded_at
-        from raw.hf_models_pending as pending
-        semi join (
+        with repeated as (
+            select model_id
+            from raw.hf_models_pending
+            where snapshot_id = $3
+            group by model_id
+            having count(*) > 1
+        ),
+
+        superseded as (
             select page_number, position
             from raw.hf_models_pending
+            semi join repeated using (model_id)
             where snapshot_id = $3
             qualify row_number() over (
                 partition by model_id order by page_number desc, position desc
-            ) = 1
-        ) as latest using (page_number, position)
+            ) > 1
+        )
+
+        select pending.snapshot_id, pending.model_id, pending.payload, $1, $2, pending.loaded_at
+        from raw.hf_models_pending as pending
+        anti join superseded using (page_number, position)
         where pending.snapshot_id = $3
         """,
         [snapshot["snapshot_at"], snapshot["source"], snapshot_id],
