@@ -42,11 +42,13 @@ def test_a_large_staged_snapshot_publishes_under_a_small_cap(tmp_path: Path) -> 
                 insert into raw.hf_models_pending
                 select $1, (i // 1000)::integer, (i % 1000)::integer,
                     'author-' || (i % 9973) || '/model-' || i || '-' || md5(i::varchar),
-                    json_object('id', i, 'copy', 'first', 'card', repeat(md5(i::varchar), 18)), now()
+                    json_object('id', i, 'copy', 'first', 'card', repeat(md5(i::varchar), 18)),
+                    now()
                 from range($2) as t(i)
                 union all
                 select $1, ($2 // 1000 + i // 1000)::integer, (i % 1000)::integer,
-                    'author-' || (i * 7 % 9973) || '/model-' || i * 7 || '-' || md5((i * 7)::varchar),
+                    'author-' || (i * 7 % 9973) || '/model-' || i * 7
+                    || '-' || md5((i * 7)::varchar),
                     json_object('id', i * 7, 'copy', 'later'), now()
                 from range($3) as t(i)
                 """,
