@@ -1,12 +1,18 @@
 """Memory of a crawl's end: the loader's RSS, sampled, while it lands pages and then publishes.
 
-    python -m bench.publish [--models 1M]
+    python -m bench.publish [--models 1M] [--staged [--repeat 3]]
 
 Crawls a real-shaped response (bench.clone, served in file order by tests.replay_hub) with
 `python -m ingest --all -v` and samples the loader's resident memory (VmRSS) every 0.1 s. The
 last "page N landed" line splits the samples: before it the crawl lands pages, after it the
 snapshot is published (moved from raw.hf_models_pending to raw.hf_models). Prints one Markdown
 row: the peak of each phase, their ratio, the wall time of publishing and the load average.
+
+With ``--staged`` the crawl is skipped: the same models are staged straight into
+``raw.hf_models_pending`` as one snapshot, then a fresh process publishes it with the loader's
+own settings (one thread, the publish cap) and nothing else in memory, ``--repeat`` times from
+copies of the same file. Its peak RSS (wait4) is publishing's alone (with the interpreter's
+~65 MB), so sizes the crawl cannot reach quickly (3M, 5M) can be compared.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +28,10 @@ import threading
 import time
 from pathlib import Path
 
+from bench.measure import measure
 from bench.run import DATA, Work, data_file, parse_size, python_cmd, replay_hub
+from ingest import warehouse
+from ingest.loader import CRAWL_SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE_LANDED = re.compile(r"page (\d+) landed")
@@ -65,6 +75,68 @@ def crawl_and_sample(endpoint: str, database: Path) -> tuple[list[tuple[float, f
     return samples, last_page_at[0], process.returncode
 
 
+def stage(path: Path, database: Path) -> str:
+    """Stage every object of `path` as one snapshot's landed pages, 1,000 to a page."""
+    snapshot_id = "bench-publish"
+    quoted = str(path).replace("'", "''")
+    with warehouse.open_raw_layer(database) as con:
+        con.execute("set enable_progress_bar = false")
+        con.execute("begin transaction")
+        warehouse.start_snapshot(
+            con, snapshot_id, warehouse.utc_now(), "bench", {"file": path.name}, "bench"
+        )
+        con.execute(
+            f"""
+            insert into raw.hf_models_pending
+            select $1, (i // 1000)::integer, (i % 1000)::integer, json->>'id', json, now()
+            from (
+                select row_number() over () - 1 as i, json
+                from read_json('{quoted}', format = 'array', records = false)
+            )
+            """,
+            [snapshot_id],
+        )
+        con.execute("commit")
+        # Written into the file, so the publishing process does not replay a log first.
+        con.execute("checkpoint")
+    return snapshot_id
+
+
+def publish_staged(database: Path, snapshot_id: str) -> None:
+    """What the loader does once the last page landed, in a process of its own."""
+    with warehouse.open_raw_layer(database) as con:
+        for setting in CRAWL_SETTINGS:
+            con.execute(setting)
+        con.execute(f"set memory_limit = '{warehouse.publish_memory_limit()}'")
+        with warehouse.transaction(con):
+            warehouse.publish_snapshot(con, snapshot_id)
+
+
+def staged_row(path: Path, models: int, repeat: int) -> str:
+    """Publish the same staged snapshot `repeat` times, each from a fresh copy of the file."""
+    load_before = load_average()
+    peaks, seconds = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
+        staged = Path(tmp) / "staged.duckdb"
+        snapshot_id = stage(path, staged)
+        size = staged.stat().st_size / 2**20
+        for _ in range(repeat):
+            database = Path(tmp) / "w.duckdb"
+            shutil.copyfile(staged, database)
+            cmd = python_cmd("-m", "bench.publish", "--publish", database, snapshot_id)
+            result = measure(cmd, cwd=REPO)
+            if result.returncode != 0:
+                raise SystemExit(f"publishing failed (exit code {result.returncode})")
+            peaks.append(result.peak_rss_mb)
+            seconds.append(result.wall_s)
+            database.unlink()
+    return (
+        f"| {models:,} | staged, {size:,.0f} MB on disk, {repeat} run(s) "
+        f"| {' / '.join(f'{mb:,.0f}' for mb in peaks)} MB "
+        f"| {' / '.join(f'{s:.1f}' for s in seconds)} s | {load_before} -> {load_average()} |"
+    )
+
+
 def load_average() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -72,8 +144,19 @@ def load_average() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.publish", description=__doc__)
     parser.add_argument("--models", type=parse_size, default=1_000_000, help="default: 1M")
+    parser.add_argument("--staged", action="store_true", help="publish only (no crawl)")
+    parser.add_argument("--repeat", type=int, default=3, help="publishes with --staged (3)")
+    parser.add_argument(
+        "--publish", nargs=2, metavar=("DATABASE", "SNAPSHOT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
+    if args.publish:
+        publish_staged(Path(args.publish[0]), args.publish[1])
+        return 0
     path = data_file(Work(Path(tempfile.gettempdir()), DATA), args.models)
+    if args.staged:
+        print(staged_row(path, args.models, args.repeat))
+        return 0
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp, replay_hub(path) as url:
         samples, last_page_at, code = crawl_and_sample(url, Path(tmp) / "w.duckdb")
