@@ -8,7 +8,10 @@ rusage of a waited child has ``ru_maxrss`` = the largest RSS of that child *or o
 it waited for* (the kernel folds reaped children's maxrss in). For a tree it is therefore the
 peak of the single biggest process, not the sum of processes alive at the same time; exact for
 single-process commands (``python -m ...``, ``duckdb``, dbt with threads), an underestimate for
-commands that run several big processes at once.
+commands that run several big processes at once. It is also never below the RSS of *this*
+process at the moment it spawned the command: Linux carries the pre-exec memory's high-water mark
+into the child's, so measure from a parent that holds little (bench.publish --staged once
+reported its parent's 410 MB as the child's peak).
 """
 
 from __future__ import annotations

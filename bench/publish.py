@@ -11,8 +11,8 @@ row: the peak of each phase, their ratio, the wall time of publishing and the lo
 With ``--staged`` the crawl is skipped: the same models are staged straight into
 ``raw.hf_models_pending`` as one snapshot, then a fresh process publishes it with the loader's
 own settings (one thread, the publish cap) and nothing else in memory, ``--repeat`` times from
-copies of the same file. Its peak RSS (wait4) is publishing's alone (with the interpreter's
-~65 MB), so sizes the crawl cannot reach quickly (3M, 5M) can be compared.
+copies of the same file. Its peak RSS (its own VmHWM) is publishing's alone (with the
+interpreter's ~65 MB), so sizes the crawl cannot reach quickly (3M, 5M) can be compared.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ import threading
 import time
 from pathlib import Path
 
-from bench.measure import measure
 from bench.run import DATA, Work, data_file, parse_size, python_cmd, replay_hub
 from ingest import warehouse
 from ingest.loader import CRAWL_SETTINGS
@@ -103,13 +102,24 @@ def stage(path: Path, database: Path) -> str:
 
 
 def publish_staged(database: Path, snapshot_id: str) -> None:
-    """What the loader does once the last page landed, in a process of its own."""
+    """What the loader does once the last page landed, in a process of its own; prints its
+    peak RSS (MB) and the publish's seconds.
+
+    The peak is the process's own VmHWM: wait4's ru_maxrss would count the parent's memory at
+    the fork, which after staging in-process is most of the figure.
+    """
     with warehouse.open_raw_layer(database) as con:
         for setting in CRAWL_SETTINGS:
             con.execute(setting)
         con.execute(f"set memory_limit = '{warehouse.publish_memory_limit()}'")
+        started = time.perf_counter()
         with warehouse.transaction(con):
             warehouse.publish_snapshot(con, snapshot_id)
+        seconds = time.perf_counter() - started
+    status = Path("/proc/self/status").read_text()
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    assert match is not None
+    print(int(match[1]) / 1024, seconds)
 
 
 def staged_row(path: Path, models: int, repeat: int) -> str:
@@ -124,11 +134,12 @@ def staged_row(path: Path, models: int, repeat: int) -> str:
             database = Path(tmp) / "w.duckdb"
             shutil.copyfile(staged, database)
             cmd = python_cmd("-m", "bench.publish", "--publish", database, snapshot_id)
-            result = measure(cmd, cwd=REPO)
+            result = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
             if result.returncode != 0:
                 raise SystemExit(f"publishing failed (exit code {result.returncode})")
-            peaks.append(result.peak_rss_mb)
-            seconds.append(result.wall_s)
+            peak, took = result.stdout.split()
+            peaks.append(float(peak))
+            seconds.append(float(took))
             database.unlink()
     return (
         f"| {models:,} | staged, {size:,.0f} MB on disk, {repeat} run(s) "
