@@ -68,6 +68,14 @@ build: $(RUNTIME) ## dbt build: models, seeds and data tests (unit tests run in 
 	$(DBT) build $(DBT_ARGS) --exclude-resource-type unit_test \
 		|| { $(BIN)/python -m hf_common.build_failures; exit 1; }
 
+# What a backfill batch must build before `make prune` drops its payloads: the history tables
+# and what they read. The current-state marts need only the last batch (make build).
+.PHONY: build-history
+build-history: $(RUNTIME) ## dbt build of the history tables alone (make backfill's batches)
+	@$(BIN)/python -m ingest.lockcheck
+	$(DBT) build $(DBT_ARGS) --select +path:models/history --exclude-resource-type unit_test \
+		|| { $(BIN)/python -m hf_common.build_failures; exit 1; }
+
 # The dbt docs site the report links each section's marts to, e.g. DOCS_URL=http://127.0.0.1:8080/
 # while `make docs` serves it. Unset, the report links to static_index.html if `make docs-static`
 # copied it into $(PLOTS_OUT), and otherwise names the marts as plain text: a link to a server

@@ -5,10 +5,12 @@ Lists the archive repo's weekly files (default `hfmlsoc/hub_weekly_snapshots`,
 lands each file in the chosen weeks (--since/--until) as one snapshot captured on its folder's
 date. A file is read by HTTP range requests on the Parquet column chunks the warehouse keeps,
 or downloaded whole where the storage refuses ranges (removed once landed unless
---keep-downloads). Every --batch files it runs `make build` and `make prune KEEP=--keep`, so
-raw payloads on disk stay bounded by a batch, not the year. Resumable at any point: a file
-already landed (the same sha256) is skipped, and snapshots landed but not yet built are built
-first. It holds make daily's lock, so the two never run at once.
+--keep-downloads). Every --batch files it runs `make build-history` (the history tables alone)
+and `make prune KEEP=--keep`, so raw payloads on disk stay bounded by a batch, not the year;
+the last batch gets the whole `make build`. Resumable at any point: a file already landed (the
+same sha256) is skipped, snapshots landed but not yet built are built first, and marts a
+stopped run left behind the history are built at the end. It holds make daily's lock, so the
+two never run at once.
 
 Exit codes: 0 done, 1 a file or step failed (named in one line), 2 bad usage, 3 another run
 holds the lock or the warehouse, 4 the Hub unreachable or failing, 130/143 interrupted.
@@ -52,6 +54,8 @@ log = logging.getLogger("backfill")
 
 DEFAULT_BATCH = 4
 DEFAULT_KEEP = 1
+# Rebuilt by every full build (make build) and by no history-only one (make build-history).
+MARTS_SNAPSHOTS = ("marts", "snapshots")
 
 
 def iso_date(text: str) -> date:
@@ -145,11 +149,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 class WarehouseState:
     landed: frozenset[str]  # sha256 of every file landed as a complete snapshot
     unbuilt: tuple[str, ...]  # complete snapshots whose payloads dbt has not taken in yet
+    # The history holds snapshots the current-state marts were not built from: a run stopped
+    # between a batch's history build and the final full build.
+    marts_behind: bool
 
 
 def warehouse_state(database: Path) -> WarehouseState:
     if not database.is_file():
-        return WarehouseState(frozenset(), ())
+        return WarehouseState(frozenset(), (), marts_behind=False)
     with warehouse.connect(database, read_only=True) as con:
         rows = con.execute(
             """
@@ -158,10 +165,28 @@ def warehouse_state(database: Path) -> WarehouseState:
             """
         ).fetchall()
         built = retention.history_snapshot_ids(con)
+        in_marts = marts_snapshot_ids(con)
     return WarehouseState(
         landed=frozenset(sha for _, sha, _ in rows if sha),
         unbuilt=tuple(sid for sid, _, payload in rows if payload and sid not in built),
+        marts_behind=bool(built - in_marts),
     )
+
+
+def marts_snapshot_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The snapshots the last full build saw (the snapshots mart), empty before any."""
+    schema_name, table_name = MARTS_SNAPSHOTS
+    (exists,) = con.execute(
+        """
+        select count(*) from duckdb_tables()
+        where database_name = current_database() and schema_name = ? and table_name = ?
+        """,
+        [schema_name, table_name],
+    ).fetchone()
+    if not exists:
+        return set()
+    rows = con.execute(f'select snapshot_id from "{schema_name}"."{table_name}"').fetchall()
+    return {snapshot_id for (snapshot_id,) in rows}
 
 
 def chosen(
@@ -203,16 +228,25 @@ def land_file(
     return f"{summary.line()}; downloaded whole (storage refused ranges), then removed"
 
 
-def build_steps(keep: int) -> list[daily.Step]:
+def build_steps(keep: int, *, history_only: bool) -> list[daily.Step]:
     rerun = "the landed files are kept: fix the cause and rerun make backfill"
+    build = daily.Step("build", ("build",), rerun)
+    if history_only:
+        build = daily.Step("build-history", ("build-history",), rerun)
     return [
-        daily.Step("build", ("build",), rerun),
+        build,
         daily.Step("prune", ("prune", f"KEEP={keep}"), f"the warehouse is built: {rerun}"),
     ]
 
 
-def build_and_prune(make: str, keep: int) -> None:
-    for step in build_steps(keep):
+def build_and_prune(make: str, keep: int, *, history_only: bool) -> None:
+    """Build, then drop the payloads the history has taken in.
+
+    Before a prune only the history tables must have taken the batch in: the current-state
+    marts (models, lineage, reporting) read the newest snapshot and the history, so building
+    them after every batch is work the next batch's build throws away.
+    """
+    for step in build_steps(keep, history_only=history_only):
         code = daily.run_step(make, step)
         if code != 0:
             raise IngestError(
@@ -274,19 +308,26 @@ def backfill(args: argparse.Namespace, database: Path) -> int:
         len(todo),
         args.batch,
     )
-    if state.unbuilt and not args.no_build:
-        log.info("building %d snapshot(s) landed earlier but not built yet", len(state.unbuilt))
-        build_and_prune(args.make, args.keep)
     downloads = args.download_dir or database.parent / "archive-downloads"
+    work = list(batches(todo, args.batch))
+    if state.unbuilt and work and not args.no_build:
+        log.info("taking %d snapshot(s) landed earlier into the history first", len(state.unbuilt))
+        build_and_prune(args.make, args.keep, history_only=True)
     with FileProgress(len(todo)) as progress:
-        for batch in batches(todo, args.batch):
+        for number, batch in enumerate(work, 1):
             for file in batch:
                 progress.landing(file)
                 line = land_file(repo, file, database, downloads, args.keep_downloads)
                 log.info("%s: %s", file.path, line)
                 progress.landed()
-            if not args.no_build:
-                build_and_prune(args.make, args.keep)
+            if number < len(work) and not args.no_build:
+                build_and_prune(args.make, args.keep, history_only=True)
+    if not args.no_build and (work or state.unbuilt or state.marts_behind):
+        if state.unbuilt and not work:
+            log.info("building %d snapshot(s) landed earlier but not built yet", len(state.unbuilt))
+        elif state.marts_behind and not work:
+            log.info("building the marts: a run stopped before them, after the history took in")
+        build_and_prune(args.make, args.keep, history_only=False)
     log.info(
         "make backfill: done in %.0f s: %d file(s) landed%s, %d skipped as landed before",
         time.monotonic() - started,

@@ -55,7 +55,7 @@ def backfill(hub: ArchiveHub, database: Path, *args: str, check: bool = True):
     )
 
 
-def test_every_batch_is_built_and_pruned_and_unbuilt_snapshots_first(
+def test_every_batch_takes_the_history_in_and_is_pruned_the_last_builds_all(
     repo_folder: Path, tmp_path: Path
 ) -> None:
     make, log = fake_make(tmp_path)
@@ -64,22 +64,28 @@ def test_every_batch_is_built_and_pruned_and_unbuilt_snapshots_first(
         backfill(
             hub, database, "--batch", "2", "--keep", "3", "--make", str(make), "--until", WEEKS[2]
         )
+        # Only the history before each prune; the whole build once, for the last batch.
         assert log.read_text().splitlines() == [
-            "build  after 2",
+            "build-history  after 2",
             "prune KEEP=3 after 2",
             "build  after 3",
             "prune KEEP=3 after 3",
         ]
         log.unlink()
-        # Nothing reached the history (the stand-in built nothing): built first, then the rest.
+        # Nothing reached the history (the stand-in built nothing): taken in first, then the rest.
         result = backfill(hub, database, "--batch", "2", "--make", str(make))
-    assert "building 3 snapshot(s) landed earlier but not built yet" in result.stderr
-    assert log.read_text().splitlines() == [
-        "build  after 3",
-        "prune KEEP=1 after 3",
-        "build  after 5",
-        "prune KEEP=1 after 5",
-    ]
+        assert "taking 3 snapshot(s) landed earlier into the history first" in result.stderr
+        assert log.read_text().splitlines() == [
+            "build-history  after 3",
+            "prune KEEP=1 after 3",
+            "build  after 5",
+            "prune KEEP=1 after 5",
+        ]
+        log.unlink()
+        # Every file landed, none built: one whole build.
+        result = backfill(hub, database, "--make", str(make))
+    assert "building 5 snapshot(s) landed earlier but not built yet" in result.stderr
+    assert log.read_text().splitlines() == ["build  after 5", "prune KEEP=1 after 5"]
 
 
 def test_a_failed_build_is_named_and_the_landed_files_stay(
@@ -93,7 +99,7 @@ def test_a_failed_build_is_named_and_the_landed_files_stay(
         result = backfill(hub, database, "--batch", "2", "--make", str(failing), check=False)
     assert result.returncode == 1
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("ERROR")]
-    assert "step build failed (make build exited 2)" in line
+    assert "step build-history failed (make build-history exited 2)" in line
     assert "rerun make backfill" in line
     assert query(database, "select count(*) from raw.snapshots where status = 'complete'") == [(2,)]
 
