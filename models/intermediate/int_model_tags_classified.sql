@@ -44,6 +44,13 @@ pipeline_tags as (
 
 ),
 
+relations as (
+
+    select derivation as relation from {{ ref('derivations') }}
+    where is_base_model_relation
+
+),
+
 -- Few models list a tag twice, and only theirs need the search below: on a list of 4,046 tags
 -- (one model in the recorded 1,000 has them) that search is quadratic.
 repeats_flagged as (
@@ -105,9 +112,7 @@ base_model_split as (
         *,
         case
             when tag_prefix = 'base_model'
-                and split_part(prefixed_value, ':', 1) in (
-                    'finetune', 'quantized', 'adapter', 'merge'
-                )
+                and split_part(prefixed_value, ':', 1) in (select relations.relation from relations)
                 and contains(prefixed_value, ':')
                 then split_part(prefixed_value, ':', 1)
         end as base_model_relation,

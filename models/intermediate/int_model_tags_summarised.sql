@@ -3,8 +3,8 @@
 -- and no group by. Grouping the 19M classified tags of a 1M-model snapshot took 6.6 s, and
 -- its list aggregates cannot spill, so at 2M real-shaped models the build ran out of memory.
 -- The observation's other columns pass through, so that `models` needs no join of millions
--- of rows back to them (at 3M models that join spilled: 54 s). The prefixes and relations are
--- those of int_model_tags_classified.
+-- of rows back to them (at 3M models that join spilled: 54 s). The prefixes are those of
+-- int_model_tags_classified, and both read the relations from the seed `derivations`.
 with
 
 models as (
@@ -22,6 +22,14 @@ languages as (
 
 ),
 
+-- One row, for the same reason: the relations a `base_model:<relation>:<id>` tag can name.
+relations as (
+
+    select list(derivation) as relation_names from {{ ref('derivations') }}
+    where is_base_model_relation
+
+),
+
 -- The tags that give each attribute, in list order; a tag listed twice counts once.
 tag_groups as (
 
@@ -30,7 +38,9 @@ tag_groups as (
         list_filter(models.tags, tag -> starts_with(tag, 'license:')) as license_tags,
         list_filter(
             models.tags,
-            tag -> regexp_matches(tag, '^base_model:(finetune|quantized|adapter|merge):')
+            tag -> starts_with(tag, 'base_model:')
+            and contains(tag[length('base_model:') + 1:], ':')
+            and list_contains(relations.relation_names, split_part(tag, ':', 2))
         ) as related_base_model_tags,
         list_filter(models.tags, tag -> starts_with(tag, 'base_model:')) as base_model_tags,
         list_filter(models.tags, tag -> starts_with(tag, 'arxiv:')) as arxiv_tags,
@@ -40,6 +50,7 @@ tag_groups as (
         ) as language_tags,
     from models
     cross join languages
+    cross join relations
 
 ),
 
