@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from hf_common.cli import DEFAULT_DATABASE, DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_VARIABLE
 from ingest import retention
 from tests.conftest import REPO, run
 
@@ -92,3 +93,24 @@ def test_the_history_table_is_named_in_dbt_project_only() -> None:
     assert "var('history_schema')" in model and "var('history_table')" in model
     python = [p for folder in ("ingest", "plots") for p in (REPO / folder).glob("*.py")]
     assert not [p.name for p in python if project["history_table"] in p.read_text()]
+
+
+def test_the_defaults_are_defined_once_in_python() -> None:
+    """The warehouse path and the memory cap are hf_common.cli's; make and dbt read theirs
+    before any Python runs, so those copies are held to it here."""
+    makefile = (REPO / "Makefile").read_text()
+    assert f"export HF_TRENDS_DB ?= {DEFAULT_DATABASE}\n" in makefile
+    profiles = (REPO / "profiles.yml").read_text()
+    assert f"env_var('{MEMORY_LIMIT_VARIABLE}', '{DEFAULT_MEMORY_LIMIT}')" in profiles
+    python = sorted(
+        p
+        for folder in ("ingest", "plots", "hf_common", "bench")
+        for p in (REPO / folder).glob("*.py")
+        if p != REPO / "hf_common" / "cli.py"
+    )
+    spelled = [
+        p.name
+        for p in python
+        if DEFAULT_DATABASE in p.read_text() or f'"{DEFAULT_MEMORY_LIMIT}"' in p.read_text()
+    ]
+    assert spelled == []

@@ -41,8 +41,7 @@ described as (
             when snapshots.is_archive then coalesce(snapshots.is_archive_full_catalogue, true)
             else
                 snapshots.is_paginated and snapshots.model_limit is null
-                and snapshots.search_filter is null and snapshots.author_filter is null
-                and snapshots.pipeline_tag_filter is null and snapshots.tag_filters is null
+                and not snapshots.has_hub_filter
         end as is_full_catalogue,
         case snapshots.sort_key
             when 'downloads' then 'most downloaded'
@@ -88,12 +87,7 @@ final as (
             when is_full_catalogue
                 then format('full Hub catalogue ({:,} models)', model_count)
             else format('{:,} {} models', model_count, sort_label)
-                || case
-                    when search_filter is not null or author_filter is not null
-                        or pipeline_tag_filter is not null or tag_filters is not null
-                        then ' (filtered)'
-                    else ''
-                end
+                || case when has_hub_filter then ' (filtered)' else '' end
         end || ' on ' || strftime(snapshot_at, '%Y-%m-%d') as sample_description,
         -- The newest by capture time, not by landing: a backfilled old response is not newest.
         row_number() over (order by snapshot_at desc, snapshot_id desc) = 1 as is_newest,
