@@ -36,11 +36,11 @@ library_tags as (
 
 ),
 
--- Every pipeline tag the taxonomy lists or a model carries; categories is the one model that
--- reads the pipeline_tags seed.
+-- Every pipeline tag the taxonomy lists or a model carries; int_categories_mapped is the one
+-- model that reads the pipeline_tags seed.
 pipeline_tags as (
 
-    select category as pipeline_tag from {{ ref('categories') }}
+    select category as pipeline_tag from {{ ref('int_categories_mapped') }}
 
 ),
 
