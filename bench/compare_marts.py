@@ -53,12 +53,14 @@ def columns(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> dict[str, l
 
 def compare(before: Path, after: Path, schemas: list[str]) -> list[str]:
     """One line per table; a line starting with `DIFF` is a difference."""
+    # dbt's views name their database by the file's stem, so each is attached under it.
+    first, second = before.stem, after.stem
     con = duckdb.connect()
-    con.execute(f"attach {literal(str(before))} as before (read_only)")
-    con.execute(f"attach {literal(str(after))} as after (read_only)")
+    con.execute(f"attach {literal(str(before))} as {quoted(first)} (read_only)")
+    con.execute(f"attach {literal(str(after))} as {quoted(second)} (read_only)")
     lines = []
     for schema in schemas:
-        old, new = columns(con, "before", schema), columns(con, "after", schema)
+        old, new = columns(con, first, schema), columns(con, second, schema)
         for table in sorted(old.keys() | new.keys()):
             name = f"{schema}.{table}"
             if table not in new:
@@ -71,8 +73,8 @@ def compare(before: Path, after: Path, schemas: list[str]) -> list[str]:
                 lines.append(f"DIFF {name}: columns {old[table]} -> {new[table]}")
                 continue
             kept = ", ".join(quoted(c) for c in old[table] if c not in BUILD_TIME_COLUMNS)
-            a = f"select {kept} from before.{quoted(schema)}.{quoted(table)}"
-            b = f"select {kept} from after.{quoted(schema)}.{quoted(table)}"
+            a = f"select {kept} from {quoted(first)}.{quoted(schema)}.{quoted(table)}"
+            b = f"select {kept} from {quoted(second)}.{quoted(schema)}.{quoted(table)}"
             (rows,) = con.execute(f"select count(*) from ({a})").fetchone() or (0,)
             (gone,) = con.execute(f"select count(*) from ({a} except all {b})").fetchone() or (0,)
             (new_rows,) = con.execute(f"select count(*) from ({b} except all {a})").fetchone() or (
@@ -95,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         if not path.is_file():
             print(f"compare_marts: no warehouse at {path}", file=sys.stderr)
             return 2
+    if args.before.stem == args.after.stem:
+        print("compare_marts: the files need different names (views use it)", file=sys.stderr)
+        return 2
     lines = compare(args.before, args.after, args.schema or ["marts"])
     print("\n".join(lines))
     differing = [line for line in lines if line.startswith("DIFF")]

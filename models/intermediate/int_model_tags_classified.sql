@@ -1,7 +1,10 @@
--- A view, stored once as the `model_tags` mart (its tests run there). Each distinct tag is
+-- Stored once, here: the `model_tags` mart is a view of it (its tests run there), and the
+-- lineage edges (int_lineage_edges) read it without reading a mart. Each distinct tag is
 -- classified once and joined back to the 19M (model, tag) rows of a 1M-model snapshot: the
 -- string work per row (splitting prefixes, probing three seeds) cost 6 CPU-s there, the
 -- join under 1 s. Only the two rules that look at the model itself run per row.
+{{ config(materialized='table') }}
+
 with
 
 models as (
