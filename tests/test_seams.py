@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,14 @@ def test_the_defaults_are_defined_once_in_python() -> None:
         if DEFAULT_DATABASE in p.read_text() or f'"{DEFAULT_MEMORY_LIMIT}"' in p.read_text()
     ]
     assert spelled == []
+
+
+def test_no_intermediate_model_reads_a_mart() -> None:
+    """Layers flow one way: staging -> intermediate (and history) -> marts -> reporting."""
+    marts = {p.stem for p in (REPO / "models" / "marts").rglob("*.sql")}
+    backwards = {
+        p.stem: sorted(set(re.findall(r"ref\('([a-z_0-9]+)'\)", p.read_text())) & marts)
+        for folder in ("intermediate", "history")
+        for p in (REPO / "models" / folder).glob("*.sql")
+    }
+    assert {model: refs for model, refs in backwards.items() if refs} == {}
