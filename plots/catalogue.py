@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matplotlib.patches import Patch
 
@@ -31,7 +31,6 @@ from plots.data import (
     one,
 )
 from plots.figures import (
-    Rendered,
     bar_lengths,
     compact_axis,
     day,
@@ -40,12 +39,8 @@ from plots.figures import (
     share_pair_bars,
     stacked_monthly_bars,
 )
-from plots.tables import DATE, DECIMAL, INTEGER, SHARE, TOP_ROWS, Column, TableSpec
-
-if TYPE_CHECKING:
-    from plots.report import Section
-
-Facts = dict[str, Any]
+from plots.shared import DATE, DECIMAL, INTEGER, SHARE, Column, Facts, Rendered, Section, TableSpec
+from plots.tables import TOP_ROWS
 
 NOT_A_CATALOGUE = (
     "The newest snapshot is not a full-catalogue crawl, so the catalogue marts are empty: "
@@ -556,8 +551,6 @@ def use_trend_sentence(facts: Facts) -> str:
 def section(facts: Facts) -> Section:
     """The report's full-catalogue section: what it holds (its findings are among the key
     findings); its figures follow as sections."""
-    from plots.report import Section
-
     if facts.get("catalogue_model_count"):
         opening = (
             f"The newest snapshot is the {facts['catalogue_description']}: every listed model, "

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import io
 import math
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +16,6 @@ from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from plots import style
@@ -33,21 +31,9 @@ from plots.data import (
     YearBuckets,
     YearModalityShares,
 )
+from plots.shared import Rendered
 
 MODEL_LABEL_CHARS = 42
-
-
-@dataclass
-class Rendered:
-    fig: Figure
-    title: str
-    caption: str
-    plotted: dict[str, list[Any]] = field(default_factory=dict)
-    placeholder_reason: str | None = None
-    failed: bool = False
-    # The title and caption drawn on the figure: a saved file stands alone with them, while
-    # report.html prints both as HTML and inlines the figure without them (inline_image).
-    chrome: list[Text] = field(default_factory=list)
 
 
 MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml"}

@@ -13,18 +13,14 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matplotlib.patches import Patch
 
 from plots import style
 from plots.data import SAMPLE_MARTS, Connection, MissingData, fetch, one
-from plots.figures import Rendered, finish, short
-
-if TYPE_CHECKING:
-    from plots.report import Section
-
-Facts = dict[str, Any]
+from plots.figures import finish, short
+from plots.shared import Facts, Rendered, Section
 
 TOP_N = 15
 
@@ -611,8 +607,6 @@ def sample_statement(facts: Facts) -> str:
 
 def section(facts: Facts) -> Section:
     """The report's "Who builds on whom" section: its findings; its figures follow as sections."""
-    from plots.report import Section
-
     sentences = lineage_sentences(facts)
     findings = (
         "<ul>\n" + "\n".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "\n</ul>"

@@ -126,3 +126,66 @@ def test_no_intermediate_model_reads_a_mart() -> None:
         for p in (REPO / "models" / folder).glob("*.sql")
     }
     assert {model: refs for model, refs in backwards.items() if refs} == {}
+
+
+def plots_imports(source: str) -> tuple[set[str], list[str]]:
+    """The plots modules `source` imports anywhere, and those it imports inside a function."""
+    tree = ast.parse(source)
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    nested = {id(n) for f in functions for n in ast.walk(f) if n is not f}
+    found: set[str] = set()
+    in_functions: list[str] = []
+    for node in ast.walk(tree):
+        names: set[str] = set()
+        if isinstance(node, ast.ImportFrom) and node.module == "plots":
+            names = {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("plots."):
+            names = {(node.module or "").split(".")[1]}
+        elif isinstance(node, ast.Import):
+            names = {a.name.split(".")[1] for a in node.names if a.name.startswith("plots.")}
+        found |= names
+        if names and id(node) in nested:
+            in_functions += sorted(names)
+    return found, in_functions
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of `graph` as the modules along it, or [] when there is none."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        state[module] = "open"
+        path.append(module)
+        for imported in sorted(graph.get(module, ())):
+            if state.get(imported) == "open":
+                return [*path[path.index(imported) :], imported]
+            if imported not in state and (cycle := visit(imported)):
+                return cycle
+        state[module] = "done"
+        path.pop()
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (cycle := visit(module)):
+            return cycle
+    return []
+
+
+def test_the_cycle_check_finds_a_cycle_through_a_function_import() -> None:
+    graph = {
+        "a": plots_imports("from plots import b\n")[0],
+        "b": plots_imports("from plots.c import x\n")[0],
+        "c": plots_imports("def f():\n    from plots.a import y\n")[0],
+    }
+    assert import_cycle(graph) == ["a", "b", "c", "a"]
+    assert plots_imports("def f():\n    import plots.a\n") == ({"a"}, ["a"])
+
+
+def test_plots_has_no_import_cycle() -> None:
+    sources = {p.stem: p.read_text() for p in (REPO / "plots").glob("*.py")}
+    found = {module: plots_imports(source) for module, source in sources.items()}
+    graph = {module: imports for module, (imports, _) in found.items()}
+    assert import_cycle(graph) == []
+    assert {m: inside for m, (_, inside) in found.items() if inside} == {}
+    assert graph["shared"] == set(), "the shared types import nothing else from plots/"
