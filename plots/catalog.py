@@ -18,8 +18,7 @@ import duckdb
 
 from plots import catalogue, data, figures, lineage, tables
 from plots.data import SAMPLE_MARTS
-from plots.figures import Rendered
-from plots.tables import TableSpec
+from plots.shared import Rendered, TableSpec
 
 log = logging.getLogger(__name__)
 

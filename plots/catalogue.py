@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matplotlib.patches import Patch
 
@@ -31,20 +31,16 @@ from plots.data import (
     one,
 )
 from plots.figures import (
-    Rendered,
     bar_lengths,
     compact_axis,
     day,
     finish,
     month_tick_step,
     share_pair_bars,
+    stacked_monthly_bars,
 )
-from plots.tables import DATE, DECIMAL, INTEGER, SHARE, TOP_ROWS, Column, TableSpec
-
-if TYPE_CHECKING:
-    from plots.report import Section
-
-Facts = dict[str, Any]
+from plots.shared import DATE, DECIMAL, INTEGER, SHARE, Column, Facts, Rendered, Section, TableSpec
+from plots.tables import TOP_ROWS
 
 NOT_A_CATALOGUE = (
     "The newest snapshot is not a full-catalogue crawl, so the catalogue marts are empty: "
@@ -134,26 +130,8 @@ def draw_catalogue_releases(data: CatalogueReleases, sample_caption: str) -> Ren
     fig = style.new_figure(13, 5.6)
     ax = fig.add_subplot()
     xs = list(range(len(data.months)))
-    bottom = [0] * len(xs)
-    plotted: dict[str, list[Any]] = {"months": [m.isoformat() for m in data.months]}
-    for modality in data.legend.sort(data.modalities):
-        counts = data.counts[modality]
-        bars = ax.bar(
-            xs,
-            counts,
-            0.85,
-            bottom=bottom,
-            color=style.modality_colour(modality),
-            edgecolor=style.BAR_EDGE,
-            linewidth=0.2,
-        )
-        plotted[data.legend.label(modality)] = bar_lengths(bars, horizontal=False)
-        if data.partial_month in data.months:
-            patch = bars.patches[data.months.index(data.partial_month)]
-            patch.set_hatch("///")
-            patch.set_alpha(0.55)
-        # Where the next modality's bars start: stacking, not a number the figure states.
-        bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
+    partial = data.months.index(data.partial_month) if data.partial_month in data.months else None
+    plotted, totals = stacked_monthly_bars(ax, data.months, data.counts, data.legend, partial)
     step = month_tick_step(len(xs))
     ticks = [x for x in xs if data.months[x].month % step == 1 % step]
     ax.set_xticks(ticks, [data.months[x].strftime("%b\n%Y") for x in ticks])
@@ -182,7 +160,7 @@ def draw_catalogue_releases(data: CatalogueReleases, sample_caption: str) -> Ren
         "months count the survivors. A hatched bar is the capture's own month, counted only to "
         f"the capture. {data.population}"
     )
-    plotted["totals"] = bottom
+    plotted["totals"] = totals
     return finish(fig, title, caption, plotted)
 
 
@@ -573,8 +551,6 @@ def use_trend_sentence(facts: Facts) -> str:
 def section(facts: Facts) -> Section:
     """The report's full-catalogue section: what it holds (its findings are among the key
     findings); its figures follow as sections."""
-    from plots.report import Section
-
     if facts.get("catalogue_model_count"):
         opening = (
             f"The newest snapshot is the {facts['catalogue_description']}: every listed model, "

@@ -28,7 +28,8 @@ from hf_common.cli import (
 )
 from plots import catalogue, data, figures, lineage, report, style, tables
 from plots.catalog import FIGURES, TABLE_SECTIONS, FigureSpec, render
-from plots.facts import Facts, compute_facts
+from plots.facts import compute_facts
+from plots.shared import Facts, FigureEntry, Section
 from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots")
@@ -116,7 +117,7 @@ class FigureProgress:
 
 def draw_one(
     spec: FigureSpec, con: duckdb.DuckDBPyConnection, caption: str, args: argparse.Namespace
-) -> report.FigureEntry | None:
+) -> FigureEntry | None:
     """Draw and save one figure; None, after one logged line, when it cannot be saved."""
     rendered = render(spec, con, caption)
     filename = f"{spec.name}.{args.format}"
@@ -135,7 +136,7 @@ def draw_one(
         log.debug("%s: drawing failed while saving", spec.name, exc_info=True)
         remove_partial(path)
         return None
-    return report.FigureEntry(spec.name, spec.question, filename, rendered, image)
+    return FigureEntry(spec.name, spec.question, filename, rendered, image)
 
 
 def remove_partial(path: Path) -> None:
@@ -147,7 +148,7 @@ def remove_partial(path: Path) -> None:
 
 def draw_all(
     con: duckdb.DuckDBPyConnection, args: argparse.Namespace
-) -> tuple[list[report.FigureEntry], list[str]]:
+) -> tuple[list[FigureEntry], list[str]]:
     """The figures saved, and the names of those that could not be."""
     try:
         caption = data.sample(con).caption
@@ -169,8 +170,8 @@ def draw_all(
 
 
 def report_sections(
-    con: duckdb.DuckDBPyConnection, entries: list[report.FigureEntry], facts: Facts
-) -> list[report.Section]:
+    con: duckdb.DuckDBPyConnection, entries: list[FigureEntry], facts: Facts
+) -> list[Section]:
     """A section per drawn figure, with its tables, then the sections of tables alone.
 
     Figures without data (placeholders) get no section each: one short note, where the first
@@ -181,7 +182,7 @@ def report_sections(
     specs = {spec.name: spec for spec in FIGURES}
     drawn = [entry for entry in entries if not entry.rendered.placeholder_reason]
     sections = [
-        report.Section(
+        Section(
             entry.name,
             f"{number}. {entry.question}",
             figures=[entry],
@@ -195,7 +196,7 @@ def report_sections(
         at = entries.index(missing[0])
         sections.insert(at, not_drawn_section(missing))
     sections += [
-        report.Section(
+        Section(
             section.name,
             section.question,
             tables=[tables.load(con, t) for t in section.tables],
@@ -214,7 +215,7 @@ def report_sections(
 NOT_DRAWN = "figures-not-drawn"
 
 
-def not_drawn_section(missing: list[report.FigureEntry]) -> report.Section:
+def not_drawn_section(missing: list[FigureEntry]) -> Section:
     """One short note for every figure the warehouse has no data for, grouped by reason."""
     by_reason: dict[str, list[str]] = {}
     for entry in missing:
@@ -223,7 +224,7 @@ def not_drawn_section(missing: list[report.FigureEntry]) -> report.Section:
         f"<li>{html.escape(reason)} <small>({html.escape('; '.join(questions))})</small></li>"
         for reason, questions in by_reason.items()
     )
-    return report.Section(
+    return Section(
         NOT_DRAWN,
         f"Not drawn: {style.counted(len(missing), 'figure')} without data",
         html=f'<ul class="placeholder">{items}</ul>',

@@ -10,16 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 
 from plots import catalogue, lineage
 from plots.data import TEXT_MODALITY, Connection, MissingData, fetch, one, require
+from plots.shared import Facts
 
 log = logging.getLogger(__name__)
 
-Facts = dict[str, Any]
 
 # The measures of research_group_share, as the report names them.
 MEASURES = ("models", "downloads", "likes", "trending")

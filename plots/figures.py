@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import io
 import math
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +16,6 @@ from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from plots import style
@@ -26,27 +24,16 @@ from plots.data import (
     CategoryBars,
     Concentration,
     Growth,
+    Legend,
     LikesDownloads,
     ModalityShare,
     MonthlyReleases,
     YearBuckets,
     YearModalityShares,
 )
+from plots.shared import Rendered
 
 MODEL_LABEL_CHARS = 42
-
-
-@dataclass
-class Rendered:
-    fig: Figure
-    title: str
-    caption: str
-    plotted: dict[str, list[Any]] = field(default_factory=dict)
-    placeholder_reason: str | None = None
-    failed: bool = False
-    # The title and caption drawn on the figure: a saved file stands alone with them, while
-    # report.html prints both as HTML and inlines the figure without them (inline_image).
-    chrome: list[Text] = field(default_factory=list)
 
 
 MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
@@ -336,29 +323,50 @@ def month_tick_step(months: int) -> int:
     return 1 if months <= 12 else 3 if months <= 36 else 6
 
 
-def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
-    del sample_caption  # release_trends carries its own sample description
-    fig = style.new_figure(13, 5.6)
-    ax = fig.add_subplot()
-    xs = list(range(len(data.months)))
+def stacked_monthly_bars(
+    ax: Axes,
+    months: list[date],
+    counts: dict[str | None, list[int]],
+    legend: Legend,
+    partial: int | None,
+) -> tuple[dict[str, list[Any]], list[int]]:
+    """Models per month stacked by modality in legend order, the bar at `partial` hatched (a
+    month counted only to the capture). Returns what was drawn, by label, and each month's total.
+    """
+    xs = list(range(len(months)))
     bottom = [0] * len(xs)
-    plotted: dict[str, list[Any]] = {"months": [m.isoformat() for m in data.months]}
-    for modality in data.legend.sort(data.modalities):
-        counts = data.counts[modality]
+    plotted: dict[str, list[Any]] = {"months": [m.isoformat() for m in months]}
+    for modality in legend.sort(counts):
         bars = ax.bar(
             xs,
-            counts,
+            counts[modality],
             0.85,
             bottom=bottom,
             color=style.modality_colour(modality),
             edgecolor=style.BAR_EDGE,
             linewidth=0.2,
-            label=data.legend.label(modality),
+            label=legend.label(modality),
         )
-        plotted[data.legend.label(modality)] = bar_lengths(bars, horizontal=False)
+        plotted[legend.label(modality)] = bar_lengths(bars, horizontal=False)
+        if partial is not None:
+            bars.patches[partial].set_hatch("///")
+            bars.patches[partial].set_alpha(0.55)
         # Where the next modality's bars start: stacking, not a number the figure states.
-        bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
+        bottom = [a + b for a, b in zip(bottom, counts[modality], strict=True)]
+    return plotted, bottom
+
+
+def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
+    del sample_caption  # release_trends carries its own sample description
+    fig = style.new_figure(13, 5.6)
+    ax = fig.add_subplot()
+    xs = list(range(len(data.months)))
     partial = data.months.index(data.partial_month) if data.partial_month in data.months else None
+    # The snapshot's own month is counted only to its capture day: hatched, and said so on its
+    # tick and in the legend, so its short bar does not read as a slump.
+    if data.observed_until is None:
+        partial = None
+    plotted, totals = stacked_monthly_bars(ax, data.months, data.counts, data.legend, partial)
     step = month_tick_step(len(xs))
     ticks = [x for x in xs if data.months[x].month % step == 1 % step]
     # The newest month gets a label too, unless it would crowd the last regular one.
@@ -367,12 +375,6 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
     labels = {x: data.months[x].strftime("%b\n%Y") for x in ticks}
     partial_handles = []
     if partial is not None and data.observed_until is not None:
-        # The snapshot's own month is counted only to its capture day: hatched, and said so on
-        # its tick and in the legend, so its short bar does not read as a slump.
-        for container in ax.containers:
-            patch = container.patches[partial]
-            patch.set_hatch("///")
-            patch.set_alpha(0.55)
         until = f"to {data.observed_until.day} {data.observed_until.strftime('%b')}"
         if partial not in labels:
             labels = {x: text for x, text in labels.items() if partial - x >= max(2, step // 2)}
@@ -412,7 +414,7 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
         "surge in releases. A hatched bar is a partial month, counted only to the newest "
         f"snapshot's day. Sample: {data.sample_description or 'not described'}."
     )
-    plotted["totals"] = bottom
+    plotted["totals"] = totals
     return finish(fig, title, caption, plotted)
 
 

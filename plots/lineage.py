@@ -3,7 +3,8 @@
 Kept apart from figures.py, facts.py and report.py, which hook it in with a line each
 (catalog.FIGURES, facts.GROUPS, report.build_html). Like the rest of plots/, it only selects
 from the reporting marts (top_base_models, derivative_share_by_month, license_drift,
-top_authors, lineage_summary) and formats; every number is computed in dbt.
+top_authors, lineage_summary) and formats; every number is computed in dbt. The derivations,
+their order, labels and colours come from marts.derivation_legend (the seed `derivations`).
 """
 
 from __future__ import annotations
@@ -12,48 +13,55 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matplotlib.patches import Patch
 
 from plots import style
 from plots.data import SAMPLE_MARTS, Connection, MissingData, fetch, one
-from plots.figures import Rendered, finish, short
-
-if TYPE_CHECKING:
-    from plots.report import Section
-
-Facts = dict[str, Any]
+from plots.figures import finish, short
+from plots.shared import Facts, Rendered, Section
 
 TOP_N = 15
-# Derivations in legend order, with a colour each (original only in the monthly shares).
-DERIVATIONS = ("original", "finetune", "quantized", "adapter", "merge", "unspecified")
-DERIVATION_LABELS = {
-    "original": "original (no base)",
-    "finetune": "fine-tune",
-    "quantized": "quantization",
-    "adapter": "adapter",
-    "merge": "merge",
-    "unspecified": "no relation named",
-}
-DERIVATION_COLOURS = {
-    "original": "#D9D9D9",
-    "finetune": "#4C72B0",
-    "quantized": "#DD8452",
-    "adapter": "#55A868",
-    "merge": "#C44E52",
-    "unspecified": "#8172B3",
-}
-RELATIONS = DERIVATIONS[1:]
 
 
 # --------------------------------------------------------------------------- data
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """A row of marts.derivation_legend (the seed `derivations`), the one list of them."""
+
+    name: str
+    label: str
+    counted_as: str
+    is_relation: bool
+    is_derivative: bool
+    colour: str
+
+
+def derivation_legend(con: Connection) -> list[Derivation]:
+    rows = fetch(
+        con,
+        "select derivation, derivation_label, counted_as, is_base_model_relation, is_derivative, "
+        "chart_colour from marts.derivation_legend order by display_order",
+    )
+    if not rows:
+        raise MissingData("marts.derivation_legend is empty: run make build.")
+    return [Derivation(*row) for row in rows]
+
+
+def derivative_columns(derivations: Sequence[Derivation], prefix: str, suffix: str) -> str:
+    """The per-derivation count columns of a lineage mart, which the seed's names name."""
+    names = (f"{prefix}{d.name}{suffix}" for d in derivations if d.is_derivative)
+    return ", ".join('"' + name.replace('"', '""') + '"' for name in names)
+
+
+@dataclass(frozen=True)
 class TopBases:
     base_ids: list[str]
     observed: list[bool]
+    derivations: list[Derivation]  # the derivatives', in legend order
     counts: dict[str, list[int]]  # derivation -> descendants per base, in rank order
     totals: list[int]
     direct: list[int]
@@ -61,21 +69,22 @@ class TopBases:
 
 
 def top_base_models(con: Connection) -> TopBases:
+    derivations = [d for d in derivation_legend(con) if d.is_derivative]
     rows = fetch(
         con,
         "select base_model_id, is_observed, descendant_count, direct_derivative_count, "
-        "descendant_finetune_count, descendant_quantized_count, descendant_adapter_count, "
-        "descendant_merge_count, descendant_unspecified_count "
+        f"{derivative_columns(derivations, 'descendant_', '_count')} "
         "from marts.top_base_models where descendant_rank <= ? order by descendant_rank",
         [TOP_N],
     )
     if not rows:
         raise MissingData("No sampled model names a base model (marts.top_base_models is empty).")
     (derivatives,) = one(con, "select derivative_model_count from marts.lineage_summary") or (0,)
-    counts = {relation: [row[4 + i] for row in rows] for i, relation in enumerate(RELATIONS)}
+    counts = {d.name: [row[4 + i] for row in rows] for i, d in enumerate(derivations)}
     return TopBases(
         [r[0] for r in rows],
         [r[1] for r in rows],
+        derivations,
         counts,
         [r[2] for r in rows],
         [r[3] for r in rows],
@@ -85,6 +94,7 @@ def top_base_models(con: Connection) -> TopBases:
 
 @dataclass(frozen=True)
 class MonthlyDerivations:
+    derivations: list[Derivation]
     months: list[date]
     shares: dict[str, list[float]]
     totals: list[int]
@@ -96,6 +106,7 @@ class MonthlyDerivations:
 
 
 def derivative_share_by_month(con: Connection) -> MonthlyDerivations:
+    derivations = derivation_legend(con)
     # Every month from the first to the last has its rows; a month without models shows empty.
     rows = fetch(
         con,
@@ -104,7 +115,7 @@ def derivative_share_by_month(con: Connection) -> MonthlyDerivations:
         "order by release_month, display_order",
     )
     months: list[date] = []
-    shares: dict[str, list[float]] = {d: [] for d in DERIVATIONS}
+    shares: dict[str, list[float]] = {d.name: [] for d in derivations}
     totals: list[int] = []
     derivative_shares: list[float] = []
     for month, derivation, share, total, derivative_share in rows:
@@ -122,6 +133,7 @@ def derivative_share_by_month(con: Connection) -> MonthlyDerivations:
     )
     (overall,) = one(con, "select derivative_share from marts.lineage_summary") or (0.0,)
     return MonthlyDerivations(
+        derivations,
         months,
         shares,
         totals,
@@ -205,10 +217,9 @@ def top_authors(con: Connection) -> TopAuthors:
 # --------------------------------------------------------------------------- figures
 
 
-def relation_legend(ax: Any, derivations: Sequence[str], **kwargs: Any) -> None:
+def relation_legend(ax: Any, derivations: Sequence[Derivation], **kwargs: Any) -> None:
     handles = [
-        Patch(facecolor=DERIVATION_COLOURS[d], edgecolor=style.BAR_EDGE, label=DERIVATION_LABELS[d])
-        for d in derivations
+        Patch(facecolor=d.colour, edgecolor=style.BAR_EDGE, label=d.label) for d in derivations
     ]
     ax.legend(handles=handles, frameon=False, **kwargs)
 
@@ -219,17 +230,17 @@ def draw_top_base_models(data: TopBases, sample_caption: str) -> Rendered:
     ax = fig.add_subplot()
     left = [0] * n
     segments: dict[str, list[float]] = {}
-    for relation in RELATIONS:
-        values = data.counts[relation]
+    for derivation in data.derivations:
+        values = data.counts[derivation.name]
         bars = ax.barh(
             range(n),
             values,
             left=left,
-            color=DERIVATION_COLOURS[relation],
+            color=derivation.colour,
             edgecolor=style.BAR_EDGE,
             linewidth=0.4,
         )
-        segments[relation] = [p.get_width() for p in bars.patches]
+        segments[derivation.name] = [p.get_width() for p in bars.patches]
         left = [a + b for a, b in zip(left, values, strict=True)]
     for i, (total, direct) in enumerate(zip(data.totals, data.direct, strict=True)):
         ax.text(total, i, f" {total:,} ({direct:,} direct)", va="center", fontsize=9)
@@ -241,7 +252,7 @@ def draw_top_base_models(data: TopBases, sample_caption: str) -> Rendered:
     ax.invert_yaxis()
     ax.set_xlim(0, max(data.totals) * 1.3)
     ax.set_xlabel("Sampled models deriving from the base, through any chain of base models")
-    relation_legend(ax, RELATIONS, loc="lower right", title="How each derives")
+    relation_legend(ax, data.derivations, loc="lower right", title="How each derives")
     share = data.totals[0] / data.derivative_models if data.derivative_models else 0.0
     title = (
         f"{data.base_ids[0]} has the most descendants in the sample: {data.totals[0]:,}, "
@@ -262,14 +273,14 @@ def draw_derivative_share_by_month(data: MonthlyDerivations, sample_caption: str
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
     xs = list(range(len(data.months)))
     base = [0.0] * len(xs)
-    for derivation in DERIVATIONS:
-        values = data.shares[derivation]
-        top.bar(xs, values, bottom=base, width=0.85, color=DERIVATION_COLOURS[derivation])
+    for derivation in data.derivations:
+        values = data.shares[derivation.name]
+        top.bar(xs, values, bottom=base, width=0.85, color=derivation.colour)
         base = [a + b for a, b in zip(base, values, strict=True)]
     top.set_ylim(0, 1)
     top.yaxis.set_major_formatter(lambda v, _pos: style.percent(v))
     top.set_ylabel("Share of the month's new models")
-    relation_legend(top, DERIVATIONS, loc="upper left", bbox_to_anchor=(1.01, 1))
+    relation_legend(top, data.derivations, loc="upper left", bbox_to_anchor=(1.01, 1))
     bottom.bar(xs, data.totals, width=0.85, color=style.NEUTRAL)
     bottom.set_ylabel("Models")
     step = max(1, len(xs) // 12)
@@ -392,14 +403,14 @@ FIGURE_SPECS: list[tuple[str, str, tuple[str, ...], Callable[[Connection], Any],
     (
         "top_base_models",
         "Which base models do sampled models build on most?",
-        ("top_base_models", "lineage_summary", *SAMPLE_MARTS),
+        ("top_base_models", "lineage_summary", "derivation_legend", *SAMPLE_MARTS),
         top_base_models,
         draw_top_base_models,
     ),
     (
         "derivative_share_by_month",
         "What share of each month's new models are derivatives?",
-        ("derivative_share_by_month", "lineage_summary", *SAMPLE_MARTS),
+        ("derivative_share_by_month", "lineage_summary", "derivation_legend", *SAMPLE_MARTS),
         derivative_share_by_month,
         draw_derivative_share_by_month,
     ),
@@ -429,16 +440,12 @@ FACT_MARTS = (
     "top_authors",
     "license_drift",
     "derivative_share_by_month",
+    "derivation_legend",
 )
 SUMMARY_COLUMNS = (
     "model_count",
     "derivative_model_count",
     "derivative_share",
-    "finetune_model_count",
-    "quantized_model_count",
-    "adapter_model_count",
-    "merge_model_count",
-    "unspecified_model_count",
     "several_bases_model_count",
     "edge_count",
     "base_model_count",
@@ -460,6 +467,16 @@ def lineage_facts(con: Connection) -> Facts:
     if not summary:
         raise MissingData("marts.lineage_summary is empty")
     facts: Facts = {f"lineage_{c}": v for c, v in zip(SUMMARY_COLUMNS, summary, strict=True)}
+    derivations = derivation_legend(con)
+    derivatives = [d for d in derivations if d.is_derivative]
+    counts = one(
+        con,
+        f"select {derivative_columns(derivatives, '', '_model_count')} from marts.lineage_summary",
+    )
+    facts["lineage_derivative_counts"] = [
+        (d.counted_as, count) for d, count in zip(derivatives, counts, strict=True)
+    ]
+    facts["lineage_relation_labels"] = [d.label for d in derivations if d.is_relation]
     top = one(
         con,
         "select base_model_id, descendant_count, direct_derivative_count, is_observed "
@@ -514,13 +531,11 @@ def lineage_sentences(facts: Facts) -> list[str]:
         return []
     f = facts
     pct = style.percent
+    counts = [f"{count:,} {words}" for words, count in f["lineage_derivative_counts"]]
     sentences = [
         f"{f['lineage_derivative_model_count']:,} of the {f['lineage_model_count']:,} sampled "
         f"models ({pct(f['lineage_derivative_share'] or 0.0)}) build on another model: "
-        f"{f['lineage_finetune_model_count']:,} fine-tunes, "
-        f"{f['lineage_quantized_model_count']:,} quantizations, "
-        f"{f['lineage_adapter_model_count']:,} adapters, {f['lineage_merge_model_count']:,} "
-        f"merges and {f['lineage_unspecified_model_count']:,} naming no relation.",
+        f"{in_words(counts, 'and')}.",
         f"Their {f['lineage_edge_count']:,} base-model edges name "
         f"{f['lineage_base_model_count']:,} distinct base models, "
         f"{f['lineage_observed_base_model_count']:,} of them in the sample itself; "
@@ -572,6 +587,13 @@ def lineage_sentences(facts: Facts) -> list[str]:
     return sentences
 
 
+def in_words(items: Sequence[str], last: str) -> str:
+    """`a, b and c`: items in a sentence, `last` the word before the last one."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
 def sample_statement(facts: Facts) -> str:
     if facts.get("latest_sample_description") is None:
         return "Sample: unknown (marts.sample_snapshots is missing)."
@@ -585,20 +607,19 @@ def sample_statement(facts: Facts) -> str:
 
 def section(facts: Facts) -> Section:
     """The report's "Who builds on whom" section: its findings; its figures follow as sections."""
-    from plots.report import Section
-
     sentences = lineage_sentences(facts)
     findings = (
         "<ul>\n" + "\n".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "\n</ul>"
         if sentences
         else "<p>The lineage marts are missing: run make build.</p>"
     )
+    relations = in_words(facts.get("lineage_relation_labels", []), "or")
     return Section(
         "who-builds-on-whom",
         "Who builds on whom",
         paragraphs=(
-            "Models name the models they derive from in base_model tags, with a relation: "
-            "fine-tune, quantization, adapter or merge. These findings follow those edges "
+            "Models name the models they derive from in base_model tags, with a relation"
+            f"{': ' + relations if relations else ''}. These findings follow those edges "
             f"within the sample. {sample_statement(facts)}",
         ),
         html=findings,

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from plots import catalogue, tables
+from plots import catalogue, shared
 from plots.data import TEXT_MODALITY
-from plots.facts import Facts
-from plots.figures import Rendered, strength
+from plots.figures import strength
+from plots.shared import Facts, FigureEntry, Section, Table
 from plots.style import compact, counted, percent
-from plots.tables import Table
 
 SUPPORTED, REFUTED, UNDECIDABLE = "supported", "refuted", "undecidable"
 # Releases in the last 12 whole months at least this many times the 12 before count as a
@@ -36,28 +35,6 @@ CATALOGUE_MISSING = (
 DBT_PROJECT = "hf_trends"
 # `make docs-static`'s one-file site, as copied beside the report: linked to relatively.
 STATIC_DOCS = "static_index.html"
-
-
-@dataclass(frozen=True)
-class FigureEntry:
-    name: str
-    question: str
-    filename: str
-    rendered: Rendered
-    image: str  # data URI of the figure without its title and caption (figures.inline_image)
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section of the report: prose, figures and tables, and the marts behind them."""
-
-    id: str
-    title: str
-    paragraphs: Sequence[str] = ()
-    html: str = ""  # already escaped markup (the seed findings' table)
-    figures: Sequence[FigureEntry] = ()
-    tables: Sequence[Table] = ()
-    marts: Sequence[str] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -420,7 +397,7 @@ document.querySelectorAll("table.sortable").forEach((table) => {
 });
 """
 
-NUMERIC_KINDS = {tables.INTEGER, tables.YEAR, tables.SHARE, tables.DECIMAL, tables.FLAG}
+NUMERIC_KINDS = {shared.INTEGER, shared.YEAR, shared.SHARE, shared.DECIMAL, shared.FLAG}
 
 
 def esc(text: object) -> str:
@@ -451,18 +428,18 @@ def docs_site_html(docs_url: str | None) -> str:
 def cell(value: Any, kind: str) -> tuple[str, str]:
     """(what the cell shows, the value it sorts by); an empty sort value sorts last."""
     if value is None:
-        return ("—" if kind != tables.TEXT else "(none)"), ""
-    if kind == tables.INTEGER:
+        return ("—" if kind != shared.TEXT else "(none)"), ""
+    if kind == shared.INTEGER:
         return f"{value:,}", str(value)
-    if kind == tables.YEAR:
+    if kind == shared.YEAR:
         return str(value), str(value)
-    if kind == tables.SHARE:
+    if kind == shared.SHARE:
         return percent(value, 1), repr(float(value))
-    if kind == tables.DECIMAL:
+    if kind == shared.DECIMAL:
         return f"{value:,.1f}", repr(float(value))
-    if kind == tables.FLAG:
+    if kind == shared.FLAG:
         return ("yes" if value else ""), ("1" if value else "0")
-    if kind == tables.DATE and isinstance(value, date):
+    if kind == shared.DATE and isinstance(value, date):
         return value.isoformat(), value.isoformat()
     return str(value), str(value).lower()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -21,8 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
-if TYPE_CHECKING:
-    from plots.data import Legend
+from plots.data import Legend
 
 DEFAULT_DPI = 150
 

@@ -7,43 +7,25 @@ mart computes every number (ranks, shares) and the report only formats and sorts
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 
 from plots.data import Connection, MissingData, fetch_full, require
+from plots.shared import (
+    DATE,
+    DECIMAL,
+    FLAG,
+    INTEGER,
+    SHARE,
+    YEAR,
+    Column,
+    Table,
+    TableSpec,
+)
 
 log = logging.getLogger(__name__)
 
 TOP_ROWS = 15
-
-# How a column's cells are formatted, and sorted (text, or by the number behind the text). A
-# year is a number printed without a thousands separator.
-TEXT, INTEGER, SHARE, DECIMAL, DATE, FLAG = "text", "integer", "share", "decimal", "date", "flag"
-YEAR = "year"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    kind: str = TEXT
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    name: str  # the table's id in report.html
-    caption: str
-    mart: str
-    sql: str  # selects exactly `columns`, in order, from marts.<mart>
-    columns: tuple[Column, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    spec: TableSpec
-    rows: list[tuple[Any, ...]]
-    missing: str | None = None  # why there are no rows, when the mart is absent or broken
 
 
 def load(con: Connection, spec: TableSpec) -> Table:

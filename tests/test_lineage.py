@@ -26,7 +26,11 @@ from tests.conftest import REPO, dbt_build, ingest, query, run
 # Every test reads or runs a dbt build.
 pytestmark = pytest.mark.slow
 
-RELATIONS = ("finetune", "quantized", "adapter", "merge")
+# The relations a base_model tag can name: the seed's, as the reference reads its other seeds.
+with (REPO / "seeds" / "derivations.csv").open() as seed:
+    RELATIONS = frozenset(
+        row["derivation"] for row in csv.DictReader(seed) if row["is_base_model_relation"] == "true"
+    )
 PLACEHOLDER_MINUTE = "2022-03-02T23:29"
 
 

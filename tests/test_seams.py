@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from hf_common.cli import DEFAULT_DATABASE, DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_VARIABLE
 from ingest import retention
 from tests.conftest import REPO, run
 
@@ -92,3 +94,98 @@ def test_the_history_table_is_named_in_dbt_project_only() -> None:
     assert "var('history_schema')" in model and "var('history_table')" in model
     python = [p for folder in ("ingest", "plots") for p in (REPO / folder).glob("*.py")]
     assert not [p.name for p in python if project["history_table"] in p.read_text()]
+
+
+def test_the_defaults_are_defined_once_in_python() -> None:
+    """The warehouse path and the memory cap are hf_common.cli's; make and dbt read theirs
+    before any Python runs, so those copies are held to it here."""
+    makefile = (REPO / "Makefile").read_text()
+    assert f"export HF_TRENDS_DB ?= {DEFAULT_DATABASE}\n" in makefile
+    profiles = (REPO / "profiles.yml").read_text()
+    assert f"env_var('{MEMORY_LIMIT_VARIABLE}', '{DEFAULT_MEMORY_LIMIT}')" in profiles
+    python = sorted(
+        p
+        for folder in ("ingest", "plots", "hf_common", "bench")
+        for p in (REPO / folder).glob("*.py")
+        if p != REPO / "hf_common" / "cli.py"
+    )
+    spelled = [
+        p.name
+        for p in python
+        if DEFAULT_DATABASE in p.read_text() or f'"{DEFAULT_MEMORY_LIMIT}"' in p.read_text()
+    ]
+    assert spelled == []
+
+
+def test_no_intermediate_model_reads_a_mart() -> None:
+    """Layers flow one way: staging -> intermediate (and history) -> marts -> reporting."""
+    marts = {p.stem for p in (REPO / "models" / "marts").rglob("*.sql")}
+    backwards = {
+        p.stem: sorted(set(re.findall(r"ref\('([a-z_0-9]+)'\)", p.read_text())) & marts)
+        for folder in ("intermediate", "history")
+        for p in (REPO / "models" / folder).glob("*.sql")
+    }
+    assert {model: refs for model, refs in backwards.items() if refs} == {}
+
+
+def plots_imports(source: str) -> tuple[set[str], list[str]]:
+    """The plots modules `source` imports anywhere, and those it imports inside a function."""
+    tree = ast.parse(source)
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    nested = {id(n) for f in functions for n in ast.walk(f) if n is not f}
+    found: set[str] = set()
+    in_functions: list[str] = []
+    for node in ast.walk(tree):
+        names: set[str] = set()
+        if isinstance(node, ast.ImportFrom) and node.module == "plots":
+            names = {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("plots."):
+            names = {(node.module or "").split(".")[1]}
+        elif isinstance(node, ast.Import):
+            names = {a.name.split(".")[1] for a in node.names if a.name.startswith("plots.")}
+        found |= names
+        if names and id(node) in nested:
+            in_functions += sorted(names)
+    return found, in_functions
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of `graph` as the modules along it, or [] when there is none."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        state[module] = "open"
+        path.append(module)
+        for imported in sorted(graph.get(module, ())):
+            if state.get(imported) == "open":
+                return [*path[path.index(imported) :], imported]
+            if imported not in state and (cycle := visit(imported)):
+                return cycle
+        state[module] = "done"
+        path.pop()
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (cycle := visit(module)):
+            return cycle
+    return []
+
+
+def test_the_cycle_check_finds_a_cycle_through_a_function_import() -> None:
+    graph = {
+        "a": plots_imports("from plots import b\n")[0],
+        "b": plots_imports("from plots.c import x\n")[0],
+        "c": plots_imports("def f():\n    from plots.a import y\n")[0],
+    }
+    assert import_cycle(graph) == ["a", "b", "c", "a"]
+    assert plots_imports("def f():\n    import plots.a\n") == ({"a"}, ["a"])
+
+
+def test_plots_has_no_import_cycle() -> None:
+    sources = {p.stem: p.read_text() for p in (REPO / "plots").glob("*.py")}
+    found = {module: plots_imports(source) for module, source in sources.items()}
+    graph = {module: imports for module, (imports, _) in found.items()}
+    assert import_cycle(graph) == []
+    assert {m: inside for m, (_, inside) in found.items() if inside} == {}
+    assert graph["shared"] == set(), "the shared types import nothing else from plots/"

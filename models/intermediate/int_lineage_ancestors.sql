@@ -10,7 +10,7 @@ with recursive
 
 lineage as (
 
-    select model_id, base_model_id from {{ ref('model_lineage') }}
+    select model_id, base_model_id from {{ ref('int_lineage_edges') }}
     where not is_self_reference
 
 ),

@@ -8,7 +8,7 @@ with
 
 lineage as (
 
-    select base_model_id, relation from {{ ref('model_lineage') }}
+    select base_model_id, relation from {{ ref('int_lineage_edges') }}
     where not is_self_reference
 
 ),

@@ -14,7 +14,7 @@ with recursive
 
 lineage as (
 
-    select model_id, base_model_id, is_base_model_observed from {{ ref('model_lineage') }}
+    select model_id, base_model_id, is_base_model_observed from {{ ref('int_lineage_edges') }}
     where not is_self_reference
 
 ),

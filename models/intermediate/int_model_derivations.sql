@@ -8,7 +8,7 @@ with
 
 lineage as (
 
-    select * from {{ ref('model_lineage') }}
+    select * from {{ ref('int_lineage_edges') }}
 
 ),
 

@@ -1,16 +1,45 @@
 -- Each model's licence family (seed `licenses`): `none` without a licence tag, `other` for a
--- licence the seed does not list yet (warn_unmapped_licenses names them).
+-- licence the seed does not list yet (warn_unmapped_licenses names them). Read from the stored
+-- tags, not from the `models` mart, so that no intermediate model reads a mart.
 with
 
-models as (
+observed as (
 
-    select model_id, license from {{ ref('models') }}
+    select model_id from {{ ref('int_models_deduplicated') }}
+
+),
+
+license_tags as (
+
+    select model_id, tag_value, tag_position from {{ ref('int_model_tags_classified') }}
+    where tag_type = 'license'
 
 ),
 
 licenses as (
 
     select * from {{ ref('licenses') }}
+
+),
+
+-- The first licence tag listed, as `models.license` takes it (int_model_tags_summarised).
+first_licenses as (
+
+    select
+        model_id,
+        arg_min(tag_value, tag_position) as license,
+    from license_tags
+    group by model_id
+
+),
+
+models as (
+
+    select
+        observed.model_id,
+        first_licenses.license,
+    from observed
+    left join first_licenses on observed.model_id = first_licenses.model_id
 
 ),
 

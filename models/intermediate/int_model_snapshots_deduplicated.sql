@@ -1,14 +1,15 @@
 with
 
-models as (
+single_load_rows as (
 
     select * from {{ ref('stg_hf__models') }}
 
 ),
 
--- The same view twice more, each read apart: one CTE read three times is materialised, every
--- parsed row held in memory at once, where separate reads stream.
-models_again as (
+-- The same view twice more, each read apart (for the rows of repeated keys, and for the keys):
+-- one CTE read three times is materialised, every parsed row held in memory at once, where
+-- separate reads stream.
+repeated_load_rows as (
 
     select * from {{ ref('stg_hf__models') }}
 
@@ -35,21 +36,23 @@ repeated_hashes as (
 
 loaded_once as (
 
-    select models.* from models
+    select single_load_rows.* from single_load_rows
     anti join repeated_hashes
-        on hash(models.model_id, models.snapshot_id) = repeated_hashes.key_hash
+        on hash(single_load_rows.model_id, single_load_rows.snapshot_id)
+        = repeated_hashes.key_hash
 
 ),
 
 -- The later load wins, as in the loader.
 later_load as (
 
-    select models_again.* from models_again
+    select repeated_load_rows.* from repeated_load_rows
     semi join repeated_hashes
-        on hash(models_again.model_id, models_again.snapshot_id) = repeated_hashes.key_hash
+        on hash(repeated_load_rows.model_id, repeated_load_rows.snapshot_id)
+        = repeated_hashes.key_hash
     qualify row_number() over (
-        partition by models_again.model_id, models_again.snapshot_id
-        order by models_again.loaded_at desc
+        partition by repeated_load_rows.model_id, repeated_load_rows.snapshot_id
+        order by repeated_load_rows.loaded_at desc
     ) = 1
 
 ),

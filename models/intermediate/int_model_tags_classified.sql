@@ -1,7 +1,10 @@
--- A view, stored once as the `model_tags` mart (its tests run there). Each distinct tag is
+-- Stored once, here: the `model_tags` mart is a view of it (its tests run there), and the
+-- lineage edges (int_lineage_edges) read it without reading a mart. Each distinct tag is
 -- classified once and joined back to the 19M (model, tag) rows of a 1M-model snapshot: the
 -- string work per row (splitting prefixes, probing three seeds) cost 6 CPU-s there, the
 -- join under 1 s. Only the two rules that look at the model itself run per row.
+{{ config(materialized='table') }}
+
 with
 
 models as (
@@ -36,11 +39,18 @@ library_tags as (
 
 ),
 
--- Every pipeline tag the taxonomy lists or a model carries; categories is the one model that
--- reads the pipeline_tags seed.
+-- Every pipeline tag the taxonomy lists or a model carries; int_categories_mapped is the one
+-- model that reads the pipeline_tags seed.
 pipeline_tags as (
 
-    select category as pipeline_tag from {{ ref('categories') }}
+    select category as pipeline_tag from {{ ref('int_categories_mapped') }}
+
+),
+
+relations as (
+
+    select derivation as relation from {{ ref('derivations') }}
+    where is_base_model_relation
 
 ),
 
@@ -105,9 +115,7 @@ base_model_split as (
         *,
         case
             when tag_prefix = 'base_model'
-                and split_part(prefixed_value, ':', 1) in (
-                    'finetune', 'quantized', 'adapter', 'merge'
-                )
+                and split_part(prefixed_value, ':', 1) in (select relations.relation from relations)
                 and contains(prefixed_value, ':')
                 then split_part(prefixed_value, ':', 1)
         end as base_model_relation,

@@ -33,7 +33,7 @@ history as (
 
 snapshots as (
 
-    select snapshot_id, is_full_observation from {{ ref('snapshots') }}
+    select snapshot_id, is_full_observation from {{ ref('int_snapshots_described') }}
 
 ),
 

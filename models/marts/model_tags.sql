@@ -1,3 +1,7 @@
+-- A view: the classified tags (19M rows at 1M models) are stored once, in
+-- int_model_tags_classified.
+{{ config(materialized='view') }}
+
 with
 
 tags as (

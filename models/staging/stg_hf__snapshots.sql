@@ -18,6 +18,18 @@ renamed as (
         request ->> '$.params.author' as author_filter,
         request ->> '$.params.pipeline_tag' as pipeline_tag_filter,
         request -> '$.params.filter' as tag_filters,
+        -- Every query parameter but the listing's own controls (ingest/cli.py api_request) is a
+        -- filter of ingest/filters.py: counted here by name, a filter added there narrows the
+        -- crawl in the marts before it has a column of its own.
+        coalesce(
+            len(
+                list_filter(
+                    json_keys(request -> '$.params'),
+                    param -> param not in ('sort', 'expand', 'full', 'limit')
+                )
+            ) > 0,
+            false
+        ) as has_hub_filter,
         request -> '$.params.expand' as expanded_fields,
         -- What the snapshot's objects can carry: an `--expand` crawl the fields it asked for,
         -- an archive file its columns; null for the Hub's default listing (every field).

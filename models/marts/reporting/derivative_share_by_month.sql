@@ -1,6 +1,6 @@
--- Models created per month by how they derive (original, finetune, quantized, adapter, merge,
--- unspecified): the share of new models that build on another. Every month between the first
--- and the last has a row per derivation (0 where none), so a chart reads it as it is.
+-- Models created per month by how they derive (each derivation of the seed `derivations`): the
+-- share of new models that build on another. Every month between the first and the last has a
+-- row per derivation (0 where none), so a chart reads it as it is.
 with
 
 models as (
@@ -12,6 +12,12 @@ models as (
 families as (
 
     select model_id, derivation from {{ ref('model_families') }}
+
+),
+
+derivations as (
+
+    select derivation, display_order from {{ ref('derivations') }}
 
 ),
 
@@ -44,23 +50,6 @@ months as (
         generate_series(min(release_month), max(release_month), interval 1 month)
     )::date as release_month
     from counted
-
-),
-
-derivations as (
-
-    select
-        derivation_order.derivation,
-        derivation_order.display_order,
-    from (
-        values
-        ('original', 1),
-        ('finetune', 2),
-        ('quantized', 3),
-        ('adapter', 4),
-        ('merge', 5),
-        ('unspecified', 6)
-    ) as derivation_order (derivation, display_order)
 
 ),
 
