@@ -165,28 +165,13 @@ def warehouse_state(database: Path) -> WarehouseState:
             """
         ).fetchall()
         built = retention.history_snapshot_ids(con)
-        in_marts = marts_snapshot_ids(con)
+        # The snapshots the last full build saw.
+        in_marts = retention.snapshot_ids_in(con, *MARTS_SNAPSHOTS)
     return WarehouseState(
         landed=frozenset(sha for _, sha, _ in rows if sha),
         unbuilt=tuple(sid for sid, _, payload in rows if payload and sid not in built),
         marts_behind=bool(built - in_marts),
     )
-
-
-def marts_snapshot_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The snapshots the last full build saw (the snapshots mart), empty before any."""
-    schema_name, table_name = MARTS_SNAPSHOTS
-    (exists,) = con.execute(
-        """
-        select count(*) from duckdb_tables()
-        where database_name = current_database() and schema_name = ? and table_name = ?
-        """,
-        [schema_name, table_name],
-    ).fetchone()
-    if not exists:
-        return set()
-    rows = con.execute(f'select snapshot_id from "{schema_name}"."{table_name}"').fetchall()
-    return {snapshot_id for (snapshot_id,) in rows}
 
 
 def chosen(

@@ -55,7 +55,11 @@ def plan_prune(con: duckdb.DuckDBPyConnection, keep: int) -> PrunePlan:
 
 
 def history_snapshot_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    schema_name, table_name = history_relation()
+    return snapshot_ids_in(con, *history_relation())
+
+
+def snapshot_ids_in(con: duckdb.DuckDBPyConnection, schema_name: str, table_name: str) -> set[str]:
+    """The snapshot ids a table dbt builds holds; none before its first build."""
     (exists,) = con.execute(
         """
         select count(*) from duckdb_tables()
