@@ -319,8 +319,8 @@ def land_api(
             for setting in CRAWL_SETTINGS:
                 con.execute(setting)
             crawl_pages(con, client, request, snapshot_id)
-            # Publishing stays on one thread: a parallel insert of every payload took twice the
-            # time and ~20% more memory (1M and 3M models, BENCHMARKS.md "Publishing a crawl").
+            # Publishing stays on one thread: under the publish cap a parallel insert of every
+            # payload was slower (BENCHMARKS.md "Publishing a crawl").
             con.execute(f"set memory_limit = '{warehouse.publish_memory_limit()}'")
         except BaseException as exc:
             state = warehouse.find_snapshot(con, "snapshot_id = ?", [snapshot_id])

@@ -353,8 +353,9 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> dict[s
     snapshot = find_snapshot(con, "snapshot_id = ?", [snapshot_id])
     assert snapshot is not None
     # Only the superseded copies are ranked (a crawl repeats ~0.05% of its models), and the
-    # payloads are copied past that short list: a window or join over every landed key held
-    # memory that grew with the crawl outside DuckDB's cap (BENCHMARKS.md, "Publishing a crawl").
+    # payloads are copied past that short list: ranking and joining back every landed key took
+    # 3x the time at 3M models and needed a larger DuckDB cap (BENCHMARKS.md, "Publishing a
+    # crawl"; tests/test_publish_memory.py).
     con.execute(
         """
         insert into raw.hf_models
