@@ -164,10 +164,11 @@ prune: $(RUNTIME) ## Drop raw payloads of all but the newest KEEP=N built snapsh
 	@$(BIN)/python -m ingest.lockcheck
 	$(BIN)/python -m ingest.prune --keep $(KEEP) $(PRUNE_ARGS)
 
+# --durations: the slowest tests close the log, so every CI run shows where the suite's time goes.
 .PHONY: test
 test: $(DEV) ## The whole suite, as CI runs it: lint, then every test (PYTEST_ARGS adds pytest flags)
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --durations=30 $(PYTEST_ARGS)
 
 # The inner loop: ruff, and every test not marked slow, browser or scale (markers in
 # pyproject.toml); no warehouse is built. `make test` still runs everything.
