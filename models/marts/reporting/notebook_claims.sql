@@ -124,6 +124,7 @@ dated_years as (
     select
         release_year,
         model_count,
+        share_of_models,
         ratio_to_previous_year,
         row_number() over (order by release_year desc) as year_rank,
     from releases_by_year
@@ -135,8 +136,12 @@ dated_years as (
 sample_releases as (
 
     select
+        max(release_year) filter (where year_rank = 1) as recent_year,
+        max(release_year) filter (where year_rank = 2) as earlier_year,
         max(model_count) filter (where year_rank = 1) as recent_model_count,
         max(model_count) filter (where year_rank = 2) as earlier_model_count,
+        max(share_of_models) filter (where year_rank = 1) as recent_share_of_models,
+        max(share_of_models) filter (where year_rank = 2) as earlier_share_of_models,
         max(ratio_to_previous_year) filter (where year_rank = 1) as release_ratio,
         count(*) >= 2
         and max(ratio_to_previous_year) filter (where year_rank = 1) is not null
@@ -297,6 +302,17 @@ release_growth as (
             when catalogue_releases.is_measured then catalogue_releases.release_ratio
             else sample_releases.release_ratio
         end as release_ratio,
+        -- The catalogue's windows are the 12 months before the capture's own: no years to name.
+        case when not catalogue_releases.is_measured then sample_releases.recent_year end
+            as recent_year,
+        case when not catalogue_releases.is_measured then sample_releases.earlier_year end
+            as earlier_year,
+        case
+            when not catalogue_releases.is_measured then sample_releases.recent_share_of_models
+        end as recent_share_of_models,
+        case
+            when not catalogue_releases.is_measured then sample_releases.earlier_share_of_models
+        end as earlier_share_of_models,
         latest_snapshot.is_full_catalogue as latest_snapshot_is_full_catalogue,
     from catalogue_releases
     cross join sample_releases
@@ -366,8 +382,12 @@ final as (
         trending_score_leader,
         trending_score_leader_share,
         text_leads_trending_score,
+        recent_year,
         recent_model_count,
+        recent_share_of_models,
+        earlier_year,
         earlier_model_count,
+        earlier_share_of_models,
         release_ratio,
         sharp_increase_ratio,
     from claims
