@@ -415,9 +415,7 @@ def catalogue_facts(con: Connection) -> Facts:
         con,
         "select snapshot_at, sample_description, model_count, categorised_model_count, "
         "placeholder_count, released_since_2022_count, last_12_months_from, "
-        "last_12_months_model_count, previous_12_months_model_count, "
-        "ratio_to_previous_12_months, peak_release_month, peak_month_model_count "
-        "from marts.catalogue_summary",
+        "peak_release_month, peak_month_model_count from marts.catalogue_summary",
     )
     if not row:
         raise MissingData(NOT_A_CATALOGUE)
@@ -429,9 +427,6 @@ def catalogue_facts(con: Connection) -> Facts:
         placeholders,
         released,
         window_from,
-        last_12,
-        previous_12,
-        ratio,
         peak_month,
         peak_count,
     ) = row
@@ -443,33 +438,16 @@ def catalogue_facts(con: Connection) -> Facts:
         "catalogue_placeholder_count": placeholders,
         "catalogue_released_since_2022": released,
         "catalogue_window_from": window_from.strftime("%B %Y") if window_from else None,
-        "catalogue_last_12_count": last_12,
-        "catalogue_previous_12_count": previous_12,
-        "catalogue_release_ratio": ratio,
         "catalogue_peak_month": peak_month.strftime("%B %Y") if peak_month else None,
         "catalogue_peak_count": peak_count,
     }
     text = one(
         con,
-        "select share_of_models, coalesce(share_of_downloads, 0), coalesce(share_of_likes, 0) "
+        "select share_of_models, coalesce(share_of_downloads, 0) "
         "from marts.catalogue_modality_use where modality = ?",
         [TEXT_MODALITY],
-    ) or (0.0, 0.0, 0.0)
-    for measure, share in zip(MEASURES, text, strict=True):
-        facts[f"catalogue_text_share_{measure}"] = share
-        # The column names come from MEASURES, not from input, so formatting them in is safe;
-        # a tie for first goes to the modality first in the legend.
-        share_column = "share_of_models" if measure == "models" else f"share_of_{measure}"
-        leader = one(
-            con,
-            f"select modality, modality_label, {share_column} from marts.catalogue_modality_use "
-            f"where {measure}_rank = 1 order by display_order limit 1",
-        ) or (None, None, None)
-        (
-            facts[f"catalogue_leader_{measure}"],
-            facts[f"catalogue_leader_{measure}_label"],
-            facts[f"catalogue_leader_{measure}_share"],
-        ) = leader
+    ) or (0.0, 0.0)
+    facts["catalogue_text_share_models"], facts["catalogue_text_share_downloads"] = text
     return facts
 
 
