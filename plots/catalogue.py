@@ -2,7 +2,7 @@
 
 When the newest snapshot is an unfiltered crawl of every page, the catalogue marts
 (catalogue_release_trends, catalogue_modality_use, catalogue_summary) hold the Hub itself, and
-the report decides the seed's claims from them; with two or more full snapshots,
+marts.notebook_claims decides the seed's claims from them; with two or more full snapshots,
 modality_download_trends holds downloads per day by modality, from the Hub's all-time counts.
 Hooked in like plots/lineage.py (catalog.FIGURES, facts.GROUPS, cli.report_sections); it only
 selects from those marts and formats.
@@ -54,6 +54,7 @@ ALL_TIME_NOTE = (
 )
 CATALOGUE_MARTS = ("catalogue_summary", "catalogue_modality_use")
 USE_TREND_MARTS = ("modality_download_trends",)
+# The measures notebook_claims judges text dominance on in the full catalogue, and their words.
 MEASURES = ("models", "downloads", "likes")
 # The modality with the most downloads a day at the newest measured snapshot.
 LATEST_LEADER = (
