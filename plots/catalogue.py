@@ -2,7 +2,7 @@
 
 When the newest snapshot is an unfiltered crawl of every page, the catalogue marts
 (catalogue_release_trends, catalogue_modality_use, catalogue_summary) hold the Hub itself, and
-the report decides the seed's claims from them; with two or more full snapshots,
+marts.notebook_claims decides the seed's claims from them; with two or more full snapshots,
 modality_download_trends holds downloads per day by modality, from the Hub's all-time counts.
 Hooked in like plots/lineage.py (catalog.FIGURES, facts.GROUPS, cli.report_sections); it only
 selects from those marts and formats.
@@ -54,6 +54,7 @@ ALL_TIME_NOTE = (
 )
 CATALOGUE_MARTS = ("catalogue_summary", "catalogue_modality_use")
 USE_TREND_MARTS = ("modality_download_trends",)
+# The measures notebook_claims judges text dominance on in the full catalogue, and their words.
 MEASURES = ("models", "downloads", "likes")
 # The modality with the most downloads a day at the newest measured snapshot.
 LATEST_LEADER = (
@@ -415,9 +416,7 @@ def catalogue_facts(con: Connection) -> Facts:
         con,
         "select snapshot_at, sample_description, model_count, categorised_model_count, "
         "placeholder_count, released_since_2022_count, last_12_months_from, "
-        "last_12_months_model_count, previous_12_months_model_count, "
-        "ratio_to_previous_12_months, peak_release_month, peak_month_model_count "
-        "from marts.catalogue_summary",
+        "peak_release_month, peak_month_model_count from marts.catalogue_summary",
     )
     if not row:
         raise MissingData(NOT_A_CATALOGUE)
@@ -429,9 +428,6 @@ def catalogue_facts(con: Connection) -> Facts:
         placeholders,
         released,
         window_from,
-        last_12,
-        previous_12,
-        ratio,
         peak_month,
         peak_count,
     ) = row
@@ -443,33 +439,16 @@ def catalogue_facts(con: Connection) -> Facts:
         "catalogue_placeholder_count": placeholders,
         "catalogue_released_since_2022": released,
         "catalogue_window_from": window_from.strftime("%B %Y") if window_from else None,
-        "catalogue_last_12_count": last_12,
-        "catalogue_previous_12_count": previous_12,
-        "catalogue_release_ratio": ratio,
         "catalogue_peak_month": peak_month.strftime("%B %Y") if peak_month else None,
         "catalogue_peak_count": peak_count,
     }
     text = one(
         con,
-        "select share_of_models, coalesce(share_of_downloads, 0), coalesce(share_of_likes, 0) "
+        "select share_of_models, coalesce(share_of_downloads, 0) "
         "from marts.catalogue_modality_use where modality = ?",
         [TEXT_MODALITY],
-    ) or (0.0, 0.0, 0.0)
-    for measure, share in zip(MEASURES, text, strict=True):
-        facts[f"catalogue_text_share_{measure}"] = share
-        # The column names come from MEASURES, not from input, so formatting them in is safe;
-        # a tie for first goes to the modality first in the legend.
-        share_column = "share_of_models" if measure == "models" else f"share_of_{measure}"
-        leader = one(
-            con,
-            f"select modality, modality_label, {share_column} from marts.catalogue_modality_use "
-            f"where {measure}_rank = 1 order by display_order limit 1",
-        ) or (None, None, None)
-        (
-            facts[f"catalogue_leader_{measure}"],
-            facts[f"catalogue_leader_{measure}_label"],
-            facts[f"catalogue_leader_{measure}_share"],
-        ) = leader
+    ) or (0.0, 0.0)
+    facts["catalogue_text_share_models"], facts["catalogue_text_share_downloads"] = text
     return facts
 
 

@@ -9,25 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import duckdb
 
 from plots import catalogue, lineage
-from plots.data import TEXT_MODALITY, Connection, MissingData, fetch, one, require
-from plots.shared import Facts
+from plots.data import TEXT_MODALITY, Connection, MissingData, fetch_full, one, require
+from plots.shared import Claim, Facts
 
 log = logging.getLogger(__name__)
 
 
 # The measures of research_group_share, as the report names them.
 MEASURES = ("models", "downloads", "likes", "trending")
-GROUP_COLUMNS = {
-    "models": ("share_of_models", "models_rank"),
-    "downloads": ("share_of_downloads", "downloads_rank"),
-    "likes": ("share_of_likes", "likes_rank"),
-    "trending": ("share_of_trending_score", "trending_score_rank"),
-}
 CATEGORY_COLUMNS = {
     "downloads": ("total_downloads", "share_of_downloads"),
     "likes": ("total_likes", "share_of_likes"),
@@ -98,15 +92,6 @@ def category_facts(con: Connection) -> Facts:
     ) or (0.0,) * len(MEASURES)
     for measure, share in zip(MEASURES, text, strict=True):
         facts[f"text_share_{measure}"] = share or 0.0
-        share_column, rank_column = GROUP_COLUMNS[measure]
-        # The columns come from GROUP_COLUMNS, not from input, so formatting them in is safe.
-        group, group_share = one(
-            con,
-            f"select research_group, {share_column} from marts.research_group_share "
-            f"where {rank_column} = 1",
-        )
-        facts[f"leading_group_{measure}"] = group
-        facts[f"leading_group_{measure}_share"] = group_share or 0.0
     for key, (total_column, share_column) in CATEGORY_COLUMNS.items():
         # Ties are broken by name so the leader is stable from run to run.
         name, share = one(
@@ -147,24 +132,15 @@ def popularity_facts(con: Connection) -> Facts:
 
 
 def year_facts(con: Connection) -> Facts:
-    years = fetch(
+    newest = one(
         con,
-        "select release_year, model_count, share_of_models, ratio_to_previous_year "
-        "from marts.releases_by_year "
+        "select release_year, share_of_models from marts.releases_by_year "
         "where release_year is not null and not coalesce(is_placeholder_bucket, false) "
-        "order by release_year desc limit 2",
+        "order by release_year desc limit 1",
     )
-    if not years:
+    if not newest:
         raise MissingData("no dated model")
-    facts: Facts = {
-        "newest_year": years[0][0],
-        "newest_year_count": years[0][1],
-        "newest_year_share": years[0][2],
-        "newest_year_ratio_to_previous": years[0][3],
-        "previous_year": years[1][0] if len(years) > 1 else None,
-        "previous_year_count": years[1][1] if len(years) > 1 else None,
-        "previous_year_share": years[1][2] if len(years) > 1 else None,
-    }
+    facts: Facts = {"newest_year": newest[0], "newest_year_share": newest[1]}
     text = "from marts.modality_share_by_year where modality = ?"
     first = one(
         con,
@@ -211,6 +187,19 @@ def growth_facts(con: Connection) -> Facts:
     }
 
 
+def claim_facts(con: Connection) -> Facts:
+    names = [f.name for f in fields(Claim)]
+    # The column names come from Claim's fields, not from input, so formatting them in is safe;
+    # the full text (fetch_full): a claim is the mart's own sentence, never a Hub label.
+    rows = fetch_full(
+        con, f"select {', '.join(names)} from marts.notebook_claims order by claim_order"
+    )
+    if not rows:
+        raise MissingData("marts.notebook_claims is empty")
+    claims = [Claim(**dict(zip(names, row, strict=True))) for row in rows]
+    return {"claims": {c.claim_id: c for c in claims}}
+
+
 @dataclass(frozen=True)
 class FactGroup:
     marts: tuple[str, ...]
@@ -226,6 +215,8 @@ GROUPS: dict[str, FactGroup] = {
     "popularity": FactGroup(("popularity_summary",), popularity_facts),
     "years": FactGroup(("releases_by_year", "modality_share_by_year"), year_facts),
     "growth": FactGroup(("growth_summary",), growth_facts),
+    # The seed notebook's claims, judged in dbt: the report only words them.
+    "claims": FactGroup(("notebook_claims",), claim_facts),
     # Trends from a full-catalogue crawl (issue 12): selected in plots/catalogue.py.
     "catalogue": FactGroup(catalogue.CATALOGUE_MARTS, catalogue.catalogue_facts),
     "use_trend": FactGroup(catalogue.USE_TREND_MARTS, catalogue.use_trend_facts),

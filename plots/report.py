@@ -11,22 +11,19 @@ same way; a new section is one more `Section` in the list `build_html` is given.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from plots import catalogue, shared
-from plots.data import TEXT_MODALITY
 from plots.figures import strength
-from plots.shared import Facts, FigureEntry, Section, Table
+from plots.shared import Claim, Facts, FigureEntry, Section, Table
 from plots.style import compact, counted, percent
 
-SUPPORTED, REFUTED, UNDECIDABLE = "supported", "refuted", "undecidable"
-# Releases in the last 12 whole months at least this many times the 12 before count as a
-# "sharp increase".
-SHARP_INCREASE_RATIO = 1.5
+# The verdict a claim gets worded as upheld (marts.notebook_claims decides it).
+SUPPORTED = "supported"
 # A full-catalogue newest snapshot whose catalogue marts are absent or empty decides nothing.
 CATALOGUE_MISSING = (
     "The newest snapshot is a full-catalogue crawl, but the catalogue marts hold none of its "
@@ -177,74 +174,82 @@ def top_grower(facts: Facts) -> str:
 
 # --------------------------------------------------------------------------- the seed's claims
 
+# Each claim's verdict, basis, threshold and compared figures come from marts.notebook_claims;
+# these functions only word them, adding the context the mart does not judge on (dates, caveats).
 
 MEASURE_NAMES = {
     "models": "model count",
     "downloads": "downloads",
     "likes": "likes",
-    "trending": "trending score",
+    "trending_score": "trending score",
 }
+CATEGORIES_MISSING = "The category marts are missing."
+CLAIMS_MISSING = (
+    "The seed notebook's claims are judged in marts.notebook_claims, which this warehouse does "
+    "not hold yet: run make build."
+)
 
 
-def text_dominates(facts: Facts) -> SeedFinding:
-    claim = "Text-based models dominate model releases and popularity metrics."
-    if has(facts, "catalogue_model_count"):
+def text_dominates(claim: Claim, facts: Facts) -> str:
+    if claim.undecidable_reason == "catalogue marts missing":
+        return CATALOGUE_MISSING
+    if claim.undecidable_reason == "category marts missing":
+        return CATEGORIES_MISSING
+    if claim.decided_on == "full catalogue":
         return text_dominates_catalogue(claim, facts)
-    if facts.get("latest_is_full_catalogue"):
-        return SeedFinding(claim, UNDECIDABLE, CATALOGUE_MISSING)
-    if not has(facts, "text_share_models"):
-        return SeedFinding(claim, UNDECIDABLE, "The category marts are missing.")
-    measures = ("models", "downloads", "likes", "trending")
-    lost = [m for m in measures if facts[f"leading_group_{m}"] != "Text"]
+    measures = ("models", "downloads", "likes", "trending_score")
     numbers = (
-        f"Text is {percent(facts['text_share_models'])} of categorised models, "
-        f"{percent(facts['text_share_downloads'])} of downloads, "
-        f"{percent(facts['text_share_likes'])} of likes and "
-        f"{percent(facts['text_share_trending'])} of trending score"
+        f"Text is {percent(claim.text_share_of_models)} of categorised models, "
+        f"{percent(claim.text_share_of_downloads)} of downloads, "
+        f"{percent(claim.text_share_of_likes)} of likes and "
+        f"{percent(claim.text_share_of_trending_score)} of trending score"
     )
-    # A trending list is not the Hub's releases, so neither leading it nor trailing in it
-    # decides what dominates releases; only the catalogue marts can (above).
-    return SeedFinding(
-        claim,
-        UNDECIDABLE,
-        f"{numbers} in this sample. {trending_leaders(facts, measures, lost)} But the sample "
+    return (
+        f"{numbers} in this sample. {trending_leaders(claim, measures)} But the sample "
         "is the list of models trending now, not the Hub's releases or its popularity at "
-        "large, so it cannot decide what dominates them. Only a full-catalogue crawl can.",
+        "large, so it cannot decide what dominates them. Only a full-catalogue crawl can."
     )
 
 
-def text_dominates_catalogue(claim: str, facts: Facts) -> SeedFinding:
-    """Decided on the newest snapshot when it is the whole Hub (marts.catalogue_*)."""
-    measures = catalogue.MEASURES
-    lost = [m for m in measures if facts[f"catalogue_leader_{m}"] != TEXT_MODALITY]
+def text_dominates_catalogue(claim: Claim, facts: Facts) -> str:
     numbers = (
         f"In the full catalogue ({facts['catalogue_model_count']:,} models on "
         f"{facts['catalogue_date']}), natural-language (text) models are "
-        f"{percent(facts['catalogue_text_share_models'])} of all models, get "
-        f"{percent(facts['catalogue_text_share_downloads'])} of the 30-day downloads and "
-        f"{percent(facts['catalogue_text_share_likes'])} of the likes"
+        f"{percent(claim.text_share_of_models)} of all models, get "
+        f"{percent(claim.text_share_of_downloads)} of the 30-day downloads and "
+        f"{percent(claim.text_share_of_likes)} of the likes"
     )
-    if not lost:
-        return SeedFinding(
-            claim, SUPPORTED, f"{numbers}: the largest modality on models, downloads and likes."
-        )
+    if claim.verdict == SUPPORTED:
+        return f"{numbers}: the largest modality on models, downloads and likes."
     leaders = join_words(
         [
-            f"{facts[f'catalogue_leader_{m}_label']} leads {catalogue.MEASURE_WORDS[m]} with "
-            f"{percent(facts[f'catalogue_leader_{m}_share'])}"
-            for m in lost
+            f"{leader(claim, m)} leads {catalogue.MEASURE_WORDS[m]} with "
+            f"{percent(leader_share(claim, m))}"
+            for m in lost_measures(claim, catalogue.MEASURES)
         ]
     )
-    return SeedFinding(claim, REFUTED, f"{numbers}. Refuted as stated: {leaders}.")
+    return f"{numbers}. Refuted as stated: {leaders}."
 
 
-def trending_leaders(facts: Facts, measures: Sequence[str], lost: list[str]) -> str:
+def leader(claim: Claim, measure: str) -> str | None:
+    return getattr(claim, f"{measure}_leader")
+
+
+def leader_share(claim: Claim, measure: str) -> float | None:
+    return getattr(claim, f"{measure}_leader_share")
+
+
+def lost_measures(claim: Claim, measures: Sequence[str]) -> list[str]:
+    return [m for m in measures if not getattr(claim, f"text_leads_{m}")]
+
+
+def trending_leaders(claim: Claim, measures: Sequence[str]) -> str:
+    lost = lost_measures(claim, measures)
     if not lost:
         return "Text is the largest research group on all four measures."
     leaders = join_words(
         [
-            f"{facts[f'leading_group_{m}']} leads {MEASURE_NAMES[m]} with "
-            f"{percent(facts[f'leading_group_{m}_share'])}"
+            f"{leader(claim, m)} leads {MEASURE_NAMES[m]} with {percent(leader_share(claim, m))}"
             for m in lost
         ]
     )
@@ -253,10 +258,9 @@ def trending_leaders(facts: Facts, measures: Sequence[str], lost: list[str]) -> 
     return f"{led_text}{leaders}."
 
 
-def llm_growth(facts: Facts) -> SeedFinding:
-    claim = "High engagement metrics reflect rapid growth in LLM research."
-    if not has(facts, "text_generation_share_models"):
-        return SeedFinding(claim, UNDECIDABLE, "The category marts are missing.")
+def llm_growth(claim: Claim, facts: Facts) -> str:
+    if claim.undecidable_reason == "category marts missing":
+        return CATEGORIES_MISSING
     reasoning = (
         f"Text-generation (LLM) models are {percent(facts['text_generation_share_models'])} of "
         f"categorised models and hold {percent(facts['text_generation_share_likes'])} of their "
@@ -276,38 +280,34 @@ def llm_growth(facts: Facts) -> SeedFinding:
             f" With {counted(facts.get('snapshot_count', 0), 'snapshot')} no growth of any kind "
             "is measured."
         )
-    return SeedFinding(claim, UNDECIDABLE, reasoning)
+    return reasoning
 
 
-def release_growth(facts: Facts) -> SeedFinding:
-    claim = "Recent years show a sharp increase in AI model releases."
-    if has(facts, "catalogue_model_count"):
+def release_growth(claim: Claim, facts: Facts) -> str:
+    if claim.undecidable_reason == "catalogue marts missing":
+        return CATALOGUE_MISSING
+    if claim.undecidable_reason == "fewer than two years":
+        return "Fewer than two release years are in the data."
+    if claim.decided_on == "full catalogue":
         return release_growth_catalogue(claim, facts)
-    if facts.get("latest_is_full_catalogue"):
-        return SeedFinding(claim, UNDECIDABLE, CATALOGUE_MISSING)
-    if not has(facts, "newest_year", "previous_year_count", "newest_year_ratio_to_previous"):
-        return SeedFinding(claim, UNDECIDABLE, "Fewer than two release years are in the data.")
-    return SeedFinding(
-        claim,
-        UNDECIDABLE,
-        f"{facts['newest_year_count']:,} sampled models ({percent(facts['newest_year_share'])}) "
-        f"were created in {facts['newest_year']} against {facts['previous_year_count']:,} "
-        f"({percent(facts['previous_year_share'])}) in {facts['previous_year']}, but a trending "
+    return (
+        f"{claim.recent_model_count:,} sampled models ({percent(claim.recent_share_of_models)}) "
+        f"were created in {claim.recent_year} against {claim.earlier_model_count:,} "
+        f"({percent(claim.earlier_share_of_models)}) in {claim.earlier_year}, but a trending "
         f"list keeps mostly new models ({percent(facts['latest_last_30_days_share'])} of the "
         "latest snapshot was created in its last 30 days), so the skew to recent years is the "
         "sampling, not the Hub's release history. Only a full-catalogue crawl can decide it. "
         f"{facts['placeholder_count']:,} placeholder-dated models have no real year and are "
-        "left aside.",
+        "left aside."
     )
 
 
-def release_growth_catalogue(claim: str, facts: Facts) -> SeedFinding:
+def release_growth_catalogue(claim: Claim, facts: Facts) -> str:
     """Whole 12-month windows of the full catalogue (marts.catalogue_summary)."""
-    ratio = facts["catalogue_release_ratio"]
     numbers = (
-        f"{facts['catalogue_last_12_count']:,} models of the full catalogue "
+        f"{claim.recent_model_count:,} models of the full catalogue "
         f"({facts['catalogue_date']}) were created in the 12 whole months from "
-        f"{facts['catalogue_window_from']} against {facts['catalogue_previous_12_count']:,} in "
+        f"{facts['catalogue_window_from']} against {claim.earlier_model_count:,} in "
         "the 12 months before"
     )
     caveats = (
@@ -315,21 +315,26 @@ def release_growth_catalogue(claim: str, facts: Facts) -> SeedFinding:
         f"look smaller; {facts['catalogue_placeholder_count']:,} models carry the Hub's import "
         "placeholder date (before March 2022) and are left aside."
     )
-    if ratio is None:
-        return SeedFinding(
-            claim, UNDECIDABLE, f"{numbers}: no earlier releases to compare with. {caveats}"
-        )
-    verdict = SUPPORTED if ratio >= SHARP_INCREASE_RATIO else REFUTED
-    return SeedFinding(
-        claim,
-        verdict,
-        f"{numbers}: {ratio:.1f} times as many (a sharp increase means at least "
-        f"{SHARP_INCREASE_RATIO}). {caveats}",
+    if claim.release_ratio is None:
+        return f"{numbers}: no earlier releases to compare with. {caveats}"
+    return (
+        f"{numbers}: {claim.release_ratio:.1f} times as many (a sharp increase means at least "
+        f"{claim.sharp_increase_ratio}). {caveats}"
     )
 
 
+REASONING: dict[str, Callable[[Claim, Facts], str]] = {
+    "text_dominates": text_dominates,
+    "llm_growth": llm_growth,
+    "release_growth": release_growth,
+}
+
+
 def seed_findings(facts: Facts) -> list[SeedFinding]:
-    return [text_dominates(facts), llm_growth(facts), release_growth(facts)]
+    claims: dict[str, Claim] = facts.get("claims", {})
+    return [
+        SeedFinding(c.claim, c.verdict, REASONING[c.claim_id](c, facts)) for c in claims.values()
+    ]
 
 
 # --------------------------------------------------------------------------- html
@@ -508,10 +513,13 @@ def section_html(section: Section, docs_url: str | None) -> str:
 
 
 def seed_table(facts: Facts) -> str:
+    findings = seed_findings(facts)
+    if not findings:
+        return f'<p class="missing">{esc(CLAIMS_MISSING)}</p>'
     rows = "\n".join(
         f'<tr><td>{esc(f.claim)}</td><td><span class="verdict {esc(f.verdict)}">'
         f"{esc(f.verdict)}</span></td><td>{esc(f.reasoning)}</td></tr>"
-        for f in seed_findings(facts)
+        for f in findings
     )
     return (
         '<div class="table-wrap"><table class="stacked">\n<thead><tr><th>Claim</th><th>Verdict</th>'

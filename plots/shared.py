@@ -24,6 +24,42 @@ TEXT, INTEGER, SHARE, DECIMAL, DATE, FLAG = "text", "integer", "share", "decimal
 YEAR = "year"
 
 
+@dataclass(frozen=True)
+class Claim:
+    """One row of marts.notebook_claims: a seed notebook claim as dbt judged it. The report
+    words it; every verdict, basis and threshold here was decided in the mart."""
+
+    claim_id: str
+    claim: str
+    verdict: str
+    decided_on: str
+    undecidable_reason: str | None
+    text_share_of_models: float | None
+    text_share_of_downloads: float | None
+    text_share_of_likes: float | None
+    text_share_of_trending_score: float | None
+    models_leader: str | None
+    models_leader_share: float | None
+    text_leads_models: bool | None
+    downloads_leader: str | None
+    downloads_leader_share: float | None
+    text_leads_downloads: bool | None
+    likes_leader: str | None
+    likes_leader_share: float | None
+    text_leads_likes: bool | None
+    trending_score_leader: str | None
+    trending_score_leader_share: float | None
+    text_leads_trending_score: bool | None
+    recent_year: int | None
+    recent_model_count: int | None
+    recent_share_of_models: float | None
+    earlier_year: int | None
+    earlier_model_count: int | None
+    earlier_share_of_models: float | None
+    release_ratio: float | None
+    sharp_increase_ratio: float | None
+
+
 @dataclass
 class Rendered:
     fig: Figure

@@ -29,12 +29,13 @@ import pytest
 from plots import catalogue
 from plots.catalog import FIGURES, render
 from plots.data import sample
-from plots.report import SHARP_INCREASE_RATIO
 from plots.style import compact, percent
 from tests.conftest import REPO, Series, crawl, dbt_build, run
 from tests.replay_hub import ReplayHub
 
 FIRST_AT = datetime(2025, 12, 1, 21, tzinfo=UTC)
+# The notebook's "sharp increase", as the issue states it (marts.notebook_claims holds it).
+SHARP_INCREASE_RATIO = 1.5
 SECOND_AT = FIRST_AT + timedelta(days=7)
 PLACEHOLDER_MINUTE = "2022-03-02T23:29"
 MEASURES = ("models", "downloads", "likes")

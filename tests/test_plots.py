@@ -25,7 +25,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import fields, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from plots import catalogue, cli, data, export, figures, style, tables
 from plots import report as html_report
 from plots.catalog import FIGURES, TABLE_SECTIONS, render
 from plots.facts import compute_facts, report_marts
+from plots.shared import Claim
 from plots.style import percent
 from tests.conftest import REPO, SECOND_SNAPSHOT_AT, Series, run, second_snapshot
 
@@ -423,10 +424,17 @@ def test_equal_share_is_a_straight_line(con: duckdb.DuckDBPyConnection, caption:
 
 
 def test_plots_compute_nothing() -> None:
-    """Aggregates and windows live in the reporting marts; plots/ only selects and formats."""
+    """Aggregates, windows and verdicts live in the reporting marts; plots/ only selects and
+    formats."""
     for path in sorted((REPO / "plots").glob("*.py")):
         text = path.read_text().lower()
         assert not re.search(r"group by| over \(", text), path.name
+        # A verdict plots/ could hand out is a quoted verdict word or a threshold of its own;
+        # the verdicts, the sharp-increase ratio included, are columns of notebook_claims.
+        assert not re.search(r"[\"'](refuted|undecidable)[\"']", text), path.name
+        assert not re.search(
+            r"(release|increase)_ratio\s*[<>]|[<>]=?\s*[\w.]*(release|increase)_ratio", text
+        ), path.name
 
 
 # --------------------------------------------------------------------------- the report
@@ -600,8 +608,6 @@ FACT_KEYS = (
     "text_share_downloads",
     "text_share_likes",
     "text_share_trending",
-    "leading_group_trending",
-    "leading_group_trending_share",
     "top_downloads_category",
     "top_downloads_category_share",
     "top_likes_category",
@@ -615,9 +621,6 @@ FACT_KEYS = (
     "mean_downloads",
     "r_downloads_likes",
     "newest_year",
-    "newest_year_count",
-    "newest_year_ratio_to_previous",
-    "previous_year_count",
     "first_year",
     "text_share_first_year",
     "text_share_last_year",
@@ -632,6 +635,16 @@ FACT_KEYS = (
 )
 
 
+# The numbers the seed claims' verdicts compare: columns of marts.notebook_claims, by claim.
+CLAIM_COLUMNS = {
+    "leading_group_trending": ("text_dominates", "trending_score_leader"),
+    "leading_group_trending_share": ("text_dominates", "trending_score_leader_share"),
+    "newest_year_count": ("release_growth", "recent_model_count"),
+    "previous_year_count": ("release_growth", "earlier_model_count"),
+    "newest_year_ratio_to_previous": ("release_growth", "release_ratio"),
+}
+
+
 @pytest.mark.parametrize("key", FACT_KEYS)
 def test_fact_equals_the_served_json(
     facts: dict[str, Any], reference: dict[str, Any], key: str
@@ -641,10 +654,26 @@ def test_fact_equals_the_served_json(
     assert facts[key] == (pytest.approx(expected) if isinstance(expected, float) else expected)
 
 
+@pytest.mark.parametrize("key", CLAIM_COLUMNS)
+def test_claim_figure_equals_the_served_json(
+    facts: dict[str, Any], reference: dict[str, Any], key: str
+) -> None:
+    """What a verdict compares, in marts.notebook_claims, against the served JSON."""
+    claim_id, column = CLAIM_COLUMNS[key]
+    expected = reference[key]
+    got = getattr(facts["claims"][claim_id], column)
+    assert got == (pytest.approx(expected) if isinstance(expected, float) else expected)
+
+
 def test_every_fact_group_is_computed(facts: dict[str, Any], reference: dict[str, Any]) -> None:
     # Two snapshots and every mart built: no group of facts may be left out.
-    assert set(FACT_KEYS) == set(reference)
+    assert set(FACT_KEYS) | set(CLAIM_COLUMNS) == set(reference)
     assert set(FACT_KEYS) <= set(facts)
+    assert [c.claim_id for c in facts["claims"].values()] == [
+        "text_dominates",
+        "llm_growth",
+        "release_growth",
+    ]
 
 
 class ReportParser(HTMLParser):
@@ -908,28 +937,56 @@ CATALOGUE_FACTS: dict[str, Any] = {
     "catalogue_date": "2025-12-01",
     "catalogue_placeholder_count": 40,
     "catalogue_window_from": "December 2024",
-    "catalogue_last_12_count": 300,
-    "catalogue_previous_12_count": 200,
-    "catalogue_release_ratio": 1.5,
-    "catalogue_text_share_models": 0.4,
-    "catalogue_text_share_downloads": 0.6,
-    "catalogue_text_share_likes": 0.5,
-    **{f"catalogue_leader_{m}": "nlp" for m in ("models", "downloads", "likes")},
-    **{f"catalogue_leader_{m}_label": "Natural language" for m in ("models", "downloads", "likes")},
-    **{f"catalogue_leader_{m}_share": 0.5 for m in ("models", "downloads", "likes")},
 }
 
 
-def test_release_growth_is_judged_on_the_catalogues_ratio() -> None:
-    from plots.report import REFUTED, SUPPORTED, UNDECIDABLE, release_growth
+def judged(claim_id: str, **columns: Any) -> Claim:
+    """A row of marts.notebook_claims as the mart would hand it over: empty but for `columns`."""
+    empty = {f.name: None for f in fields(Claim)}
+    return Claim(**{**empty, "claim_id": claim_id, "claim": claim_id, **columns})
 
-    judged = release_growth(CATALOGUE_FACTS)
-    assert judged.verdict == SUPPORTED and "1.5 times as many" in judged.reasoning
-    judged = release_growth({**CATALOGUE_FACTS, "catalogue_release_ratio": 1.2})
-    assert judged.verdict == REFUTED and "1.2 times as many" in judged.reasoning
+
+def test_release_growth_is_worded_from_the_marts_ratio_and_threshold() -> None:
+    row = {
+        "decided_on": "full catalogue",
+        "recent_model_count": 300,
+        "earlier_model_count": 200,
+        "release_ratio": 1.5,
+        "sharp_increase_ratio": 1.5,
+    }
+    worded = html_report.release_growth(judged("release_growth", **row), CATALOGUE_FACTS)
+    assert "300 models of the full catalogue (2025-12-01)" in worded
+    assert "against 200 in the 12 months before: 1.5 times as many" in worded
+    assert "a sharp increase means at least 1.5)" in worded
+    # The threshold is the mart's: plots/ states whatever the column holds.
+    other = judged("release_growth", **{**row, "release_ratio": 1.2, "sharp_increase_ratio": 2.0})
+    assert "1.2 times as many (a sharp increase means at least 2.0)" in (
+        html_report.release_growth(other, CATALOGUE_FACTS)
+    )
+    no_ratio = judged("release_growth", **{**row, "release_ratio": None})
+    assert "no earlier releases" in html_report.release_growth(no_ratio, CATALOGUE_FACTS)
     # A full newest snapshot whose catalogue marts are empty decides nothing.
-    judged = release_growth({"latest_is_full_catalogue": True, "newest_year": 2025})
-    assert judged.verdict == UNDECIDABLE and "catalogue marts" in judged.reasoning
+    missing = judged("release_growth", undecidable_reason="catalogue marts missing")
+    assert "catalogue marts" in html_report.release_growth(missing, {})
+
+
+def test_report_words_the_verdicts_the_mart_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    claims = {
+        c.claim_id: c
+        for c in (
+            judged("text_dominates", verdict="refuted"),
+            judged("release_growth", verdict="supported"),
+        )
+    }
+    monkeypatch.setattr(
+        html_report, "REASONING", {c: lambda claim, facts: "worded" for c in claims}
+    )
+    table = html_report.seed_table({"claims": claims})
+    assert '<span class="verdict refuted">refuted</span>' in table
+    assert '<span class="verdict supported">supported</span>' in table
+    assert table.index("text_dominates") < table.index("release_growth")
+    # No mart, no verdicts: the report says what to build rather than judge anything itself.
+    assert "marts.notebook_claims" in html_report.seed_table({})
 
 
 def test_report_escapes_text() -> None:
@@ -944,27 +1001,44 @@ def test_report_escapes_text() -> None:
     assert "<img src=x" not in page and "<i>" not in page
 
 
-def test_text_dominance_is_undecidable_on_a_trending_sample() -> None:
-    facts = {
-        "text_share_models": 0.46,
-        "text_share_downloads": 0.68,
-        "text_share_likes": 0.48,
-        "text_share_trending": 0.32,
-        **{f"leading_group_{m}": "Text" for m in ("models", "downloads", "likes", "trending")},
-        **{f"leading_group_{m}_share": 0.5 for m in ("models", "downloads", "likes", "trending")},
+def test_text_dominance_is_worded_from_the_marts_leaders() -> None:
+    shares = {
+        "text_share_of_models": 0.46,
+        "text_share_of_downloads": 0.68,
+        "text_share_of_likes": 0.48,
+        "text_share_of_trending_score": 0.32,
     }
-    # Text leads this sample on every measure, and that still decides nothing about the Hub.
-    assert html_report.text_dominates(facts).verdict == html_report.UNDECIDABLE
-    full = {**facts, **CATALOGUE_FACTS}
-    assert html_report.text_dominates(full).verdict == html_report.SUPPORTED
-    lost = {
-        **full,
-        "catalogue_leader_downloads": "cv",
-        "catalogue_leader_downloads_label": "Computer vision",
-    }
-    judged = html_report.text_dominates(lost)
-    assert judged.verdict == html_report.REFUTED
-    assert "Computer vision leads 30-day downloads with 50%" in judged.reasoning
+    sample = judged(
+        "text_dominates",
+        decided_on="trending sample",
+        **shares,
+        **{f"text_leads_{m}": True for m in ("models", "downloads", "likes")},
+        text_leads_trending_score=False,
+        trending_score_leader="Vision",
+        trending_score_leader_share=0.5,
+    )
+    worded = html_report.text_dominates(sample, {})
+    assert "Text is 46% of categorised models, 68% of downloads" in worded
+    assert "Text leads model count, downloads and likes, but Vision leads trending score" in worded
+    assert "Only a full-catalogue crawl can." in worded
+    full = judged(
+        "text_dominates",
+        verdict="refuted",
+        decided_on="full catalogue",
+        **shares,
+        text_leads_models=True,
+        text_leads_downloads=False,
+        text_leads_likes=True,
+        downloads_leader="Computer vision",
+        downloads_leader_share=0.5,
+    )
+    worded = html_report.text_dominates(full, CATALOGUE_FACTS)
+    assert "In the full catalogue (2,000 models on 2025-12-01)" in worded
+    assert "Refuted as stated: Computer vision leads 30-day downloads with 50%." in worded
+    supported = replace(full, verdict="supported", text_leads_downloads=True)
+    assert "the largest modality on models, downloads and likes" in (
+        html_report.text_dominates(supported, CATALOGUE_FACTS)
+    )
 
 
 # --------------------------------------------------------------------------- thin warehouses
