@@ -12,7 +12,9 @@ With ``--staged`` the crawl is skipped: the same models are staged straight into
 ``raw.hf_models_pending`` as one snapshot, then a fresh process publishes it with the loader's
 own settings (one thread, the publish cap) and nothing else in memory, ``--repeat`` times from
 copies of the same file. Its peak RSS (its own VmHWM) is publishing's alone (with the
-interpreter's ~65 MB), so sizes the crawl cannot reach quickly (3M, 5M) can be compared.
+interpreter's ~65 MB), so sizes the crawl cannot reach quickly (3M, 5M) can be compared. Beside
+it, the floor: a fresh process with the same settings and cap that only reads every staged
+payload once, which any publish must do.
 """
 
 from __future__ import annotations
@@ -101,9 +103,10 @@ def stage(path: Path, database: Path) -> str:
     return snapshot_id
 
 
-def publish_staged(database: Path, snapshot_id: str) -> None:
-    """What the loader does once the last page landed, in a process of its own; prints its
-    peak RSS (MB) and the publish's seconds.
+def publish_staged(database: Path, snapshot_id: str, step: str) -> None:
+    """What the loader does once the last page landed (`publish`), or only reading every
+    staged payload once (`read`), in a process of its own; prints its peak RSS (MB) and the
+    step's seconds.
 
     The peak is the process's own VmHWM: wait4's ru_maxrss would count the parent's memory at
     the fork, which after staging in-process is most of the figure.
@@ -113,8 +116,15 @@ def publish_staged(database: Path, snapshot_id: str) -> None:
             con.execute(setting)
         con.execute(f"set memory_limit = '{warehouse.publish_memory_limit()}'")
         started = time.perf_counter()
-        with warehouse.transaction(con):
-            warehouse.publish_snapshot(con, snapshot_id)
+        if step == "read":
+            con.execute(
+                "select count(*), sum(length(payload)) from raw.hf_models_pending "
+                "where snapshot_id = ?",
+                [snapshot_id],
+            ).fetchall()
+        else:
+            with warehouse.transaction(con):
+                warehouse.publish_snapshot(con, snapshot_id)
         seconds = time.perf_counter() - started
     status = Path("/proc/self/status").read_text()
     match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
@@ -125,25 +135,32 @@ def publish_staged(database: Path, snapshot_id: str) -> None:
 def staged_row(path: Path, models: int, repeat: int) -> str:
     """Publish the same staged snapshot `repeat` times, each from a fresh copy of the file."""
     load_before = load_average()
-    peaks, seconds = [], []
+    peaks: dict[str, list[float]] = {"publish": [], "read": []}
+    seconds: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
         staged = Path(tmp) / "staged.duckdb"
         snapshot_id = stage(path, staged)
         size = staged.stat().st_size / 2**20
         for _ in range(repeat):
-            database = Path(tmp) / "w.duckdb"
-            shutil.copyfile(staged, database)
-            cmd = python_cmd("-m", "bench.publish", "--publish", database, snapshot_id)
-            result = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
-            if result.returncode != 0:
-                raise SystemExit(f"publishing failed (exit code {result.returncode})")
-            peak, took = result.stdout.split()
-            peaks.append(float(peak))
-            seconds.append(float(took))
-            database.unlink()
+            for step in ("read", "publish"):
+                database = Path(tmp) / "w.duckdb"
+                shutil.copyfile(staged, database)
+                cmd = python_cmd("-m", "bench.publish", "--step", step, database, snapshot_id)
+                result = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
+                if result.returncode != 0:
+                    raise SystemExit(f"{step} failed (exit code {result.returncode})")
+                peak, took = result.stdout.split()
+                peaks[step].append(float(peak))
+                if step == "publish":
+                    seconds.append(float(took))
+                database.unlink()
+
+    def mb(values: list[float]) -> str:
+        return f"{' / '.join(f'{v:,.0f}' for v in values)} MB"
+
     return (
         f"| {models:,} | staged, {size:,.0f} MB on disk, {repeat} run(s) "
-        f"| {' / '.join(f'{mb:,.0f}' for mb in peaks)} MB "
+        f"| {mb(peaks['publish'])} | {mb(peaks['read'])} "
         f"| {' / '.join(f'{s:.1f}' for s in seconds)} s | {load_before} -> {load_average()} |"
     )
 
@@ -158,11 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--staged", action="store_true", help="publish only (no crawl)")
     parser.add_argument("--repeat", type=int, default=3, help="publishes with --staged (3)")
     parser.add_argument(
-        "--publish", nargs=2, metavar=("DATABASE", "SNAPSHOT"), help=argparse.SUPPRESS
+        "--step", nargs=3, metavar=("STEP", "DATABASE", "SNAPSHOT"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
-    if args.publish:
-        publish_staged(Path(args.publish[0]), args.publish[1])
+    if args.step:
+        step, database, snapshot_id = args.step
+        publish_staged(Path(database), snapshot_id, step)
         return 0
     path = data_file(Work(Path(tempfile.gettempdir()), DATA), args.models)
     if args.staged:
