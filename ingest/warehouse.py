@@ -103,8 +103,10 @@ CRAWL_MEMORY_FLOOR = 256 * 2**20
 CRAWL_MEMORY_PER_PAGE_BYTE = 16
 # Publishing moves every landed payload in one transaction, which spills under a cap as well
 # at 128 MiB as at 256 (the insert's memory is the cap's); the lower cap took the loader's
-# peak at publishing from 421 to 288 MB for 200k real-shaped models, 442 to 316 MB for 600k
-# (BENCHMARKS.md, "Publishing a crawl").
+# peak at publishing from 421 to 288 MB for 200k real-shaped models, 442 to 316 MB for 600k.
+# The cap is also the bound: the peak rises only until DuckDB's buffer pool has filled it
+# (~3M models), then stays at ~350-380 MB (3M, 5M and 6M alike; BENCHMARKS.md, "Publishing a
+# crawl").
 PUBLISH_MEMORY_LIMIT = 128 * 2**20
 
 
