@@ -162,62 +162,32 @@ text_dominance as (
             when sample_leaders.is_measured then 'trending sample'
             else 'nothing'
         end as decided_on,
+        {%- for measure in ['models', 'downloads', 'likes'] %}
         case
-            when catalogue_releases.is_measured then catalogue_leaders.text_share_of_models
-            else sample_leaders.text_share_of_models
-        end as text_share_of_models,
-        case
-            when catalogue_releases.is_measured then catalogue_leaders.text_share_of_downloads
-            else sample_leaders.text_share_of_downloads
-        end as text_share_of_downloads,
-        case
-            when catalogue_releases.is_measured then catalogue_leaders.text_share_of_likes
-            else sample_leaders.text_share_of_likes
-        end as text_share_of_likes,
+            when catalogue_releases.is_measured then catalogue_leaders.text_share_of_{{ measure }}
+            else sample_leaders.text_share_of_{{ measure }}
+        end as text_share_of_{{ measure }},
+        {%- endfor %}
         -- The catalogue has no trending score: a full crawl is judged on three measures.
         case
             when not catalogue_releases.is_measured
                 then sample_leaders.text_share_of_trending_score
         end as text_share_of_trending_score,
+        {%- for measure in ['models', 'downloads', 'likes'] %}
         case
-            when catalogue_releases.is_measured then catalogue_leaders.models_leader
-            else sample_leaders.models_leader
-        end as models_leader,
+            when catalogue_releases.is_measured then catalogue_leaders.{{ measure }}_leader
+            else sample_leaders.{{ measure }}_leader
+        end as {{ measure }}_leader,
         case
-            when catalogue_releases.is_measured then catalogue_leaders.models_leader_share
-            else sample_leaders.models_leader_share
-        end as models_leader_share,
-        case
-            when catalogue_releases.is_measured
-                then coalesce(catalogue_leaders.models_leader_modality = 'nlp', false)
-            else coalesce(sample_leaders.models_leader = 'Text', false)
-        end as text_leads_models,
-        case
-            when catalogue_releases.is_measured then catalogue_leaders.downloads_leader
-            else sample_leaders.downloads_leader
-        end as downloads_leader,
-        case
-            when catalogue_releases.is_measured then catalogue_leaders.downloads_leader_share
-            else sample_leaders.downloads_leader_share
-        end as downloads_leader_share,
+            when catalogue_releases.is_measured then catalogue_leaders.{{ measure }}_leader_share
+            else sample_leaders.{{ measure }}_leader_share
+        end as {{ measure }}_leader_share,
         case
             when catalogue_releases.is_measured
-                then coalesce(catalogue_leaders.downloads_leader_modality = 'nlp', false)
-            else coalesce(sample_leaders.downloads_leader = 'Text', false)
-        end as text_leads_downloads,
-        case
-            when catalogue_releases.is_measured then catalogue_leaders.likes_leader
-            else sample_leaders.likes_leader
-        end as likes_leader,
-        case
-            when catalogue_releases.is_measured then catalogue_leaders.likes_leader_share
-            else sample_leaders.likes_leader_share
-        end as likes_leader_share,
-        case
-            when catalogue_releases.is_measured
-                then coalesce(catalogue_leaders.likes_leader_modality = 'nlp', false)
-            else coalesce(sample_leaders.likes_leader = 'Text', false)
-        end as text_leads_likes,
+                then coalesce(catalogue_leaders.{{ measure }}_leader_modality = 'nlp', false)
+            else coalesce(sample_leaders.{{ measure }}_leader = 'Text', false)
+        end as text_leads_{{ measure }},
+        {%- endfor %}
         case
             when not catalogue_releases.is_measured then sample_leaders.trending_score_leader
         end as trending_score_leader,
