@@ -64,30 +64,18 @@ catalogue_releases as (
 catalogue_leaders as (
 
     select
-        coalesce(max(share_of_models) filter (where modality = 'nlp'), 0)
-            as text_share_of_models,
-        coalesce(max(share_of_downloads) filter (where modality = 'nlp'), 0)
-            as text_share_of_downloads,
-        coalesce(max(share_of_likes) filter (where modality = 'nlp'), 0)
-            as text_share_of_likes,
-        first(modality order by display_order) filter (where models_rank = 1)
-            as models_leader_modality,
-        first(modality_label order by display_order) filter (where models_rank = 1)
-            as models_leader,
-        first(share_of_models order by display_order) filter (where models_rank = 1)
-            as models_leader_share,
-        first(modality order by display_order) filter (where downloads_rank = 1)
-            as downloads_leader_modality,
-        first(modality_label order by display_order) filter (where downloads_rank = 1)
-            as downloads_leader,
-        first(share_of_downloads order by display_order) filter (where downloads_rank = 1)
-            as downloads_leader_share,
-        first(modality order by display_order) filter (where likes_rank = 1)
-            as likes_leader_modality,
-        first(modality_label order by display_order) filter (where likes_rank = 1)
-            as likes_leader,
-        first(share_of_likes order by display_order) filter (where likes_rank = 1)
-            as likes_leader_share,
+        {%- for measure in ['models', 'downloads', 'likes'] %}
+        coalesce(max(share_of_{{ measure }}) filter (where modality = 'nlp'), 0)
+            as text_share_of_{{ measure }},
+        {%- endfor %}
+        {%- for measure in ['models', 'downloads', 'likes'] %}
+        first(modality order by display_order) filter (where {{ measure }}_rank = 1)
+            as {{ measure }}_leader_modality,
+        first(modality_label order by display_order) filter (where {{ measure }}_rank = 1)
+            as {{ measure }}_leader,
+        first(share_of_{{ measure }} order by display_order) filter (where {{ measure }}_rank = 1)
+            as {{ measure }}_leader_share,
+        {%- endfor %}
     from catalogue_modality_use
 
 ),
