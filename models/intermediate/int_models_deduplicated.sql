@@ -3,17 +3,13 @@
 -- (macros/history_batches.sql) and ranks them with the model's two stored ones, so its cost
 -- follows the new snapshots, not the length of history. A late snapshot ranks like any other
 -- (the true newest two are always among the stored two and the new ones). The marts, the tag
--- models and model_growth read this table. It runs on one DuckDB thread: each thread's window
--- partitions held their own share, so a first build of 100k real-shaped models needed 80-96 MB on
--- two threads and fits in 64 MB on one, in about the same time (tests/test_memory_caps.py).
+-- models and model_growth read this table.
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='model_id',
         on_schema_change='append_new_columns',
-        pre_hook='set threads = 1',
-        post_hook='reset threads',
     )
 }}
 {%- set watermark = history_watermark('previous_snapshot_id') %}
@@ -117,6 +113,26 @@ candidates as (
 
 ),
 
+-- On a first build nearly every model has one candidate, and a window over all of them held a
+-- share of them per thread: a 100k-model build needed 80-96 MB on two threads, so this model
+-- used to run on one, and at 5M its table write then took 86 s instead of 45 (BENCHMARKS.md).
+-- So only the models with several candidates are ranked, found by a narrow count; the others
+-- pass through as the window would leave them.
+ranked_models as (
+
+    select model_id from candidates
+    group by model_id
+    having count(*) > 1
+
+),
+
+ranked_candidates as (
+
+    select candidates.* from candidates
+    semi join ranked_models on candidates.model_id = ranked_models.model_id
+
+),
+
 -- A full observation ranks first: an `--expand` crawl missing some fields must not stand as a
 -- model's current values (snapshots.is_full_observation). The full observation ranked next is
 -- the previous one model_growth compares it with.
@@ -131,7 +147,7 @@ ranked as (
         {%- for column in kept %}
         lead({{ column }}) over by_rank as next_{{ column }},
         {%- endfor %}
-    from candidates
+    from ranked_candidates
     window
         by_model as (partition by model_id),
         by_rank as (
@@ -142,6 +158,18 @@ ranked as (
         partition by model_id
         order by not is_full_observation, snapshot_at desc, loaded_at desc, snapshot_id desc
     ) = 1
+
+),
+
+-- A model's only candidate is its newest, its own first and last seen and count; with no
+-- observation after it, union by name leaves its next_* (so its previous_*) null. Incrementally
+-- it is a new model seen once: a stored model always has its stored row beside a new one.
+ranked_or_single as (
+
+    select * from ranked
+    union all by name
+    select candidates.* from candidates
+    anti join ranked_models on candidates.model_id = ranked_models.model_id
 
 ),
 
@@ -160,7 +188,7 @@ newest as (
             when is_full_observation and next_is_full_observation then next_{{ column }}
         end as previous_{{ column }},
         {%- endfor %}
-    from ranked
+    from ranked_or_single
 
 ),
 
