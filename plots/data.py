@@ -480,6 +480,7 @@ class LikesDownloads:
     downloads: list[int]
     likes: list[int]
     pearson_r: float | None
+    strength: str | None  # how the report words r (marts.popularity_summary)
     r_model_count: int
     zero_count: int
     legend: Legend
@@ -500,12 +501,15 @@ def likes_vs_downloads(con: Connection) -> LikesDownloads:
             f"{MIN_MODELS_FOR_DISTRIBUTION} or more."
         )
     ids, modalities, downloads, likes = columns_of(rows, 4)
-    r, r_count, zeros = one(
+    r, strength, r_count, zeros = one(
         con,
-        "select downloads_likes_pearson_r, downloads_likes_model_count, "
-        "zero_likes_or_downloads_count from marts.popularity_summary",
-    ) or (None, 0, 0)
-    return LikesDownloads(ids, modalities, downloads, likes, r, r_count, zeros, legend(con))
+        "select downloads_likes_pearson_r, downloads_likes_strength, "
+        "downloads_likes_model_count, zero_likes_or_downloads_count "
+        "from marts.popularity_summary",
+    ) or (None, None, 0, 0)
+    return LikesDownloads(
+        ids, modalities, downloads, likes, r, strength, r_count, zeros, legend(con)
+    )
 
 
 # --------------------------------------------------------------------------- figure 10

@@ -115,11 +115,11 @@ def popularity_facts(con: Connection) -> Facts:
         con,
         "select top_1pct_model_count, top_1pct_download_share, zero_download_count, "
         "median_downloads, mean_downloads, downloads_likes_pearson_r, "
-        "downloads_likes_model_count from marts.popularity_summary",
+        "downloads_likes_strength, downloads_likes_model_count from marts.popularity_summary",
     )
     if not row:
         raise MissingData("marts.popularity_summary is empty")
-    top_n, top_share, zeros, median, mean, r, r_count = row
+    top_n, top_share, zeros, median, mean, r, r_strength, r_count = row
     return {
         "top1pct_model_count": top_n,
         "top1pct_download_share": top_share,
@@ -127,6 +127,7 @@ def popularity_facts(con: Connection) -> Facts:
         "median_downloads": median,
         "mean_downloads": mean,
         "r_downloads_likes": r,
+        "r_strength": r_strength,
         "r_model_count": r_count,
     }
 

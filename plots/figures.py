@@ -581,11 +581,6 @@ def concentration(data: Concentration, sample_caption: str) -> Rendered:
 # --------------------------------------------------------------------------- figure 9
 
 
-def strength(r: float) -> str:
-    magnitude = abs(r)
-    return "weakly" if magnitude < 0.3 else "moderately" if magnitude < 0.7 else "strongly"
-
-
 def drawn_sample(data: LikesDownloads) -> str:
     drawn = len(data.model_ids)
     if drawn >= data.r_model_count:
@@ -638,7 +633,7 @@ def likes_vs_downloads(data: LikesDownloads, sample_caption: str) -> Rendered:
         title = f"Likes against downloads for {n:,} models (Pearson r undefined)"
     else:
         title = (
-            f"Likes and downloads are {strength(data.pearson_r)} correlated: Pearson r = "
+            f"Likes and downloads are {data.strength} correlated: Pearson r = "
             f"{data.pearson_r:.2f} over {data.r_model_count:,} models"
         )
     caption = (

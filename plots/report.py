@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from plots import catalogue, shared
-from plots.figures import strength
 from plots.shared import Claim, Facts, FigureEntry, Section, Table
 from plots.style import compact, counted, percent
 
@@ -123,7 +122,7 @@ def key_findings(facts: Facts) -> list[str]:
         )
     if has(facts, "r_downloads_likes"):
         sentences.append(
-            f"Likes and downloads are {strength(facts['r_downloads_likes'])} correlated: "
+            f"Likes and downloads are {facts['r_strength']} correlated: "
             f"Pearson r = {facts['r_downloads_likes']:.2f} over {facts['r_model_count']:,} models."
         )
     if has(facts, "newest_year_share", "latest_last_30_days_share") and not facts.get(

@@ -520,6 +520,9 @@ def reference_facts(recorded: list[dict[str, Any]]) -> dict[str, Any]:
     created = [dt.datetime.fromisoformat(m["createdAt"]) for m in later]
     own_month = sum((c.year, c.month) == (snapshot_at.year, snapshot_at.month) for c in created)
     last_30 = sum(snapshot_at - dt.timedelta(days=30) <= c <= snapshot_at for c in created)
+    r = statistics.correlation(
+        [m["downloads"] for m in newest.values()], [m["likes"] for m in newest.values()]
+    )
     return {
         "snapshot_count": 2,
         "model_count": len(newest),
@@ -557,9 +560,9 @@ def reference_facts(recorded: list[dict[str, Any]]) -> dict[str, Any]:
         "zero_download_count": downloads.count(0),
         "median_downloads": statistics.median(downloads),
         "mean_downloads": statistics.fmean(downloads),
-        "r_downloads_likes": statistics.correlation(
-            [m["downloads"] for m in newest.values()], [m["likes"] for m in newest.values()]
-        ),
+        "r_downloads_likes": r,
+        # The usual rule of thumb the report words r by: |r| under 0.3 weak, under 0.7 moderate.
+        "r_strength": "weakly" if abs(r) < 0.3 else "moderately" if abs(r) < 0.7 else "strongly",
         "newest_year": newest_year,
         "newest_year_count": years[newest_year],
         "previous_year_count": years[newest_year - 1],
@@ -620,6 +623,7 @@ FACT_KEYS = (
     "median_downloads",
     "mean_downloads",
     "r_downloads_likes",
+    "r_strength",
     "newest_year",
     "first_year",
     "text_share_first_year",
@@ -742,7 +746,8 @@ def test_report_states_the_computed_numbers(
     ):
         assert percent(facts[key]) in text, key
     assert f"{facts['latest_own_month_count']:,}" in text
-    assert f"r = {facts['r_downloads_likes']:.2f}" in text
+    r = f"{facts['r_downloads_likes']:.2f}"
+    assert f"are {facts['r_strength']} correlated: Pearson r = {r}" in text
 
 
 def test_report_judges_the_seeds_three_findings(report: tuple[str, ReportParser]) -> None:

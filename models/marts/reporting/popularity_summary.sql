@@ -83,6 +83,21 @@ downloads_likes as (
 
 ),
 
+-- The report's word for r, by the usual rule of thumb (|r| under 0.3 weak, under 0.7
+-- moderate), decided here so that figure 9's title and the report's sentence cannot disagree.
+downloads_likes_worded as (
+
+    select
+        *,
+        case
+            when abs(downloads_likes_pearson_r) < 0.3 then 'weakly'
+            when abs(downloads_likes_pearson_r) < 0.7 then 'moderately'
+            when downloads_likes_pearson_r is not null then 'strongly'
+        end as downloads_likes_strength,
+    from downloads_likes
+
+),
+
 final as (
 
     select
@@ -94,14 +109,15 @@ final as (
         zeros.zero_likes_or_downloads_count,
         downloads_summary.median_downloads,
         downloads_summary.mean_downloads,
-        downloads_likes.downloads_likes_pearson_r,
-        downloads_likes.downloads_likes_model_count,
+        downloads_likes_worded.downloads_likes_pearson_r,
+        downloads_likes_worded.downloads_likes_strength,
+        downloads_likes_worded.downloads_likes_model_count,
     from latest_snapshot
     cross join concentration
     cross join zeros
     left join top_share on true
     left join downloads_summary on true
-    left join downloads_likes on true
+    left join downloads_likes_worded on true
 
 )
 
