@@ -113,11 +113,11 @@ candidates as (
 
 ),
 
--- On a first build nearly every model has one candidate, and a window over all of them held a
--- share of them per thread: a 100k-model build needed 80-96 MB on two threads, so this model
--- used to run on one, and at 5M its table write then took 86 s instead of 45 (BENCHMARKS.md).
--- So only the models with several candidates are ranked, found by a narrow count; the others
--- pass through as the window would leave them.
+-- On a first build nearly every model has one candidate, so only the models with several
+-- candidates are ranked, found by a narrow count; the others pass through as the window would
+-- leave them. (This model used to run on one thread to fit small caps; at 5M its table write
+-- then took 86 s instead of 45. Small caps now get fewer threads for every model:
+-- ingest/dbt_threads.py.)
 ranked_models as (
 
     select model_id from candidates
