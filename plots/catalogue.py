@@ -35,7 +35,7 @@ from plots.figures import (
     compact_axis,
     day,
     finish,
-    month_tick_step,
+    month_ticks,
     share_pair_bars,
     stacked_monthly_bars,
 )
@@ -130,18 +130,10 @@ def draw_catalogue_releases(data: CatalogueReleases, sample_caption: str) -> Ren
     del sample_caption  # the catalogue's own population is stated instead
     fig = style.new_figure(13, 5.6)
     ax = fig.add_subplot()
-    xs = list(range(len(data.months)))
     partial = data.months.index(data.partial_month) if data.partial_month in data.months else None
     plotted, totals = stacked_monthly_bars(ax, data.months, data.counts, data.legend, partial)
-    step = month_tick_step(len(xs))
-    ticks = [x for x in xs if data.months[x].month % step == 1 % step]
+    ticks = month_ticks(data.months)
     ax.set_xticks(ticks, [data.months[x].strftime("%b\n%Y") for x in ticks])
-    ax.set_xlim(-0.7, len(xs) - 0.3)
-    compact_axis(ax, "y")
-    ax.set_ylabel("Models created that month (count)")
-    ax.set_xlabel("Month the model was created on the Hub (UTC)")
-    ax.yaxis.grid(True, color="#E5E5E5", linewidth=0.6)
-    ax.set_axisbelow(True)
     extra = (
         [Patch(facecolor="white", edgecolor=style.BAR_EDGE, hatch="///", label="partial month")]
         if data.partial_month

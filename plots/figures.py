@@ -323,6 +323,12 @@ def month_tick_step(months: int) -> int:
     return 1 if months <= 12 else 3 if months <= 36 else 6
 
 
+def month_ticks(months: list[date]) -> list[int]:
+    """The bars labelled on a monthly axis: every month, quarter or half-year, as the span asks."""
+    step = month_tick_step(len(months))
+    return [x for x, month in enumerate(months) if month.month % step == 1 % step]
+
+
 def stacked_monthly_bars(
     ax: Axes,
     months: list[date],
@@ -330,8 +336,9 @@ def stacked_monthly_bars(
     legend: Legend,
     partial: int | None,
 ) -> tuple[dict[str, list[Any]], list[int]]:
-    """Models per month stacked by modality in legend order, the bar at `partial` hatched (a
-    month counted only to the capture). Returns what was drawn, by label, and each month's total.
+    """Models created per month stacked by modality in legend order on the axes both release
+    figures share, the bar at `partial` hatched (a month counted only to the capture). Returns
+    what was drawn, by label, and each month's total; the caller places the month ticks.
     """
     xs = list(range(len(months)))
     bottom = [0] * len(xs)
@@ -353,6 +360,12 @@ def stacked_monthly_bars(
             bars.patches[partial].set_alpha(0.55)
         # Where the next modality's bars start: stacking, not a number the figure states.
         bottom = [a + b for a, b in zip(bottom, counts[modality], strict=True)]
+    ax.set_xlim(-0.7, len(xs) - 0.3)
+    compact_axis(ax, "y")
+    ax.set_ylabel("Models created that month (count)")
+    ax.set_xlabel("Month the model was created on the Hub (UTC)")
+    ax.yaxis.grid(True, color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
     return plotted, bottom
 
 
@@ -368,7 +381,7 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
         partial = None
     plotted, totals = stacked_monthly_bars(ax, data.months, data.counts, data.legend, partial)
     step = month_tick_step(len(xs))
-    ticks = [x for x in xs if data.months[x].month % step == 1 % step]
+    ticks = month_ticks(data.months)
     # The newest month gets a label too, unless it would crowd the last regular one.
     if not ticks or xs[-1] - ticks[-1] >= max(2, step // 2):
         ticks.append(xs[-1])
@@ -389,11 +402,6 @@ def releases_by_month(data: MonthlyReleases, sample_caption: str) -> Rendered:
         ]
         plotted["partial_month"] = [data.partial_month.isoformat()]
     ax.set_xticks(list(labels), list(labels.values()))
-    ax.set_xlim(-0.7, len(xs) - 0.3)
-    ax.set_ylabel("Models created that month (count)")
-    ax.set_xlabel("Month the model was created on the Hub (UTC)")
-    ax.yaxis.grid(True, color="#E5E5E5", linewidth=0.6)
-    ax.set_axisbelow(True)
     style.modality_legend(
         ax,
         data.legend,
