@@ -5,7 +5,7 @@ Each DuckDB thread keeps its own partitions in joins, aggregates and windows, so
 memory grows with the thread count, and DuckDB's guide asks for at least 125 MB per thread.
 Under HF_TRENDS_MEMORY_LIMIT=96MB, two threads ranked a real-shaped 100k-model snapshot in
 `int_models_deduplicated` with more than 88 MB where one thread needs under 64 MB
-(tests/test_memory_caps.py). At the default 1GB the cap feeds eight threads, so a 2-core
+(tests/test_memory_caps.py). At the default 1GB the cap feeds seven threads, so a 2-core
 machine keeps both.
 """
 
