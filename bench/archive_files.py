@@ -26,9 +26,25 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bench.clone import RECORDED, iter_objects
+from bench.clone import (
+    DELETED_PER_DAY,
+    RECORDED,
+    REPEAT_EVERY,
+    REPEAT_GAP,
+    added,
+    all_time_downloads,
+    clone,
+    clone_id,
+    grown,
+    iter_objects,
+    metric_draws,
+    mix,
+    unit,
+)
+from bench.lineage import Lineage, recorded_unobserved
 
 ROW_GROUP_ROWS = 100_000
 HEAVY_BYTES = 250
@@ -165,10 +181,119 @@ def chunks(objects: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[s
         yield rows
 
 
+def recorded_objects(like: Path) -> list[dict[str, Any]]:
+    return [o for o in json.loads(like.read_text()) if isinstance(o.get("id"), str)]
+
+
 def cloned(like: Path, models: int, seed: int, drift: int) -> Iterator[dict[str, Any]]:
-    recorded = [o for o in json.loads(like.read_text()) if isinstance(o.get("id"), str)]
-    for text in iter_objects(recorded, models, seed, drift):
+    for text in iter_objects(recorded_objects(like), models, seed, drift):
         yield json.loads(text)
+
+
+GROWN = ("downloads", "likes")  # grown by the day; trendingScore is only scaled
+ALL_TIME = "downloadsAllTime"
+
+
+class Catalogue:
+    """Every model a series of drifted catalogues lists, cloned once; each day's file in seconds.
+
+    ``bench.clone`` clones every model again for each day, ~140 s a 1M-model archive file, so a
+    year of weekly files took two hours to make. Between two days only the metrics, which
+    models are listed and which are listed twice change. This clones each model once and keeps
+    what its metrics grow from; ``table(drift)`` is then, row for row, the kept columns
+    ``write_archive(cloned(like, models, seed, drift), ...)`` writes (tests/test_bench_clone.py
+    holds it to that). The heavy columns' random bytes are drawn once per model, not per file.
+    """
+
+    def __init__(
+        self,
+        like: Path,
+        models: int,
+        last_drift: int,
+        *,
+        seed: int = 0,
+        heavy_bytes: int = HEAVY_BYTES,
+    ) -> None:
+        recorded = recorded_objects(like)
+        self.models = models
+        total = models + added(models, last_drift)
+        lineage = Lineage(
+            lambda i: clone_id(recorded, i), recorded_unobserved(recorded), unit, mix, seed
+        )
+        rng = np.random.default_rng(seed)
+        # Per model: the recorded count each metric grows from (NaN where not an int: the
+        # model keeps its day-0 value), and bench.clone's draws.
+        self.source = {name: np.full(total, np.nan) for name in ("trendingScore", *GROWN)}
+        self.draws = np.empty((3, total))
+        self.gone = np.empty(total)
+        batches = []
+        names = [name for name in KEPT_TYPES if name != ALL_TIME]
+        seen: set[str] = set()
+        for start in range(0, total, ROW_GROUP_ROWS):
+            objects = []
+            for i in range(start, min(start + ROW_GROUP_ROWS, total)):
+                copy, j = divmod(i, len(recorded))
+                source = recorded[j]
+                objects.append(clone(source, i, copy, seed, 0, lineage.bases(i)))
+                for name, values in self.source.items():
+                    value = source.get(name)
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        values[i] = value
+                self.draws[:, i] = metric_draws(seed, i, copy)
+                self.gone[i] = unit(seed, i, 5)
+            seen.update(name for o in objects for name in o)
+            batches.append(batch(objects, names, rng, heavy_bytes))
+        self.static = pa.Table.from_batches(batches)
+        self.kept = [name for name in KEPT_TYPES if name in seen or name == ALL_TIME]
+
+    def rows(self, drift: int) -> np.ndarray:
+        """The catalogue's row order on day ``drift``: the models listed, a few twice."""
+        i = np.arange(len(self.gone))
+        listed = np.where(
+            i < self.models,
+            self.gone >= drift * DELETED_PER_DAY,
+            i < self.models + added(self.models, drift),
+        )
+        order = np.flatnonzero(listed)
+        # bench.clone writes again, after every REPEAT_EVERY-th model, the one REPEAT_GAP - 1
+        # listed models back.
+        ends = np.flatnonzero(order % REPEAT_EVERY == REPEAT_EVERY - 1)
+        return np.insert(order, ends + 1, order[np.maximum(ends - (REPEAT_GAP - 1), 0)])
+
+    def table(self, drift: int) -> pa.Table:
+        take = self.rows(drift)
+        table = self.static.take(pa.array(take))
+        scale, rate, before = (draw[take] for draw in self.draws)
+        columns: dict[str, pa.Array | pa.ChunkedArray] = {}
+        for name in self.kept:
+            if name == ALL_TIME:
+                if drift:
+                    downloads = self.source["downloads"][take]
+                    value = all_time_downloads(downloads, scale, rate, before, drift)
+                    missing = np.isnan(value)
+                    counts = np.trunc(np.where(missing, 0, value)).astype(np.int64)
+                    columns[name] = pa.array(counts, KEPT_TYPES[name], mask=missing)
+                continue
+            if name not in self.source:
+                columns[name] = table.column(name)
+                continue
+            source = self.source[name][take]
+            is_count = ~np.isnan(source)
+            value = np.trunc(grown(source, scale, rate, drift if name in GROWN else 0))
+            value = np.where(is_count, value, 0)
+            if pa.types.is_integer(KEPT_TYPES[name]):
+                value = value.astype(np.int64)
+            computed = pa.array(value, KEPT_TYPES[name])
+            columns[name] = pc.if_else(pa.array(is_count), computed, table.column(name))
+        for name in HEAVY_TYPES:
+            columns[name] = table.column(name)
+        return pa.table(columns)
+
+    def write(self, drift: int, out: Path) -> int:
+        table = self.table(drift)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, out, row_group_size=ROW_GROUP_ROWS, compression="snappy")
+        return table.num_rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:

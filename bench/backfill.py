@@ -39,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.archive_files import cloned, write_archive
+from bench.archive_files import Catalogue, cloned, write_archive
 from bench.clone import RECORDED
 from bench.measure import Result, measure
 from bench.run import DATA, REPO, git_commit, label, machine_line, parse_size
@@ -83,14 +83,21 @@ def week(number: int) -> dt.date:
 def archive_folder(models: int, files: int) -> Path:
     """The repo's files for `files` weeks of `models` models, made once and then reused."""
     folder = DATA / "backfill" / f"archive-{label(models)}"
-    for number in range(files):
-        path = folder / "models" / week(number).isoformat() / "models.parquet"
-        if path.is_file():
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
+    paths = [folder / "models" / week(n).isoformat() / "models.parquet" for n in range(files)]
+    missing = [(n, path) for n, path in enumerate(paths) if not path.is_file()]
+    if not missing:
+        return folder
+    started = time.monotonic()
+    catalogue = Catalogue(RECORDED, models, 7 * (files - 1))
+    print(
+        f"cloned {label(models)} models and those added by week {files - 1} in "
+        f"{time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    for number, path in missing:
         started = time.monotonic()
-        write_archive(cloned(RECORDED, models, 0, 7 * number), partial, seed=number)
+        partial = path.with_suffix(".partial")
+        catalogue.write(7 * number, partial)
         partial.replace(path)
         print(f"made {path} in {time.monotonic() - started:.0f} s", flush=True)
     return folder
@@ -342,6 +349,11 @@ def load_average() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def size_or_zero(text: str) -> int:
+    """A size as --models takes it, or 0: what the help promises skips a check."""
+    return 0 if text.strip() == "0" else parse_size(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.backfill",
@@ -354,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check-files", type=int, default=3, help="0 skips the equality check")
     parser.add_argument("--check-models", type=parse_size, default=parse_size("10k"))
     parser.add_argument(
-        "--single-models", type=parse_size, default=parse_size("3M"), help="0 skips it"
+        "--single-models", type=size_or_zero, default=parse_size("3M"), help="0 skips it"
     )
     parser.add_argument("--skip-backfill", action="store_true", help="only the other checks")
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")

@@ -99,28 +99,50 @@ def clone(
             else:
                 moved = when - dt.timedelta(days=shift)
                 obj["createdAt"] = moved.strftime("%Y-%m-%dT%H:%M:%S.") + created[-4:]
-    # Most of the Hub is downloaded far less than the trending sample: scale down, long-tailed.
-    scale = unit(seed, i, 2) ** 3 if copy else 1.0
-    rate = unit(seed, i, 3) * 0.02
-    growth = 1.0 + drift * rate
+    scale, rate, before = metric_draws(seed, i, copy)
     for key, grows in (("downloads", True), ("likes", True), ("trendingScore", False)):
         value = source.get(key)
         if isinstance(value, int) and not isinstance(value, bool):
-            obj[key] = int(value * scale * (growth if grows else 1.0))
+            obj[key] = int(grown(value, scale, rate, drift if grows else 0))
     downloads = source.get("downloads")
     if drift and isinstance(downloads, int) and not isinstance(downloads, bool):
-        # Months of downloads before the first day, then each day's 30-day count / 30: the sum
-        # over days 1..drift of value * (1 + d * rate) / 30, so it never falls from day to day.
-        daily = downloads * scale / 30
-        before = daily * 30 * (1 + 24 * unit(seed, i, 6))
-        obj["downloadsAllTime"] = int(before + daily * (drift + rate * drift * (drift + 1) / 2))
+        obj["downloadsAllTime"] = int(all_time_downloads(downloads, scale, rate, before, drift))
     return obj
+
+
+# The formulas below take Python numbers or numpy arrays alike (bench.archive_files applies them
+# to a whole catalogue at once), so both give the same values to the last bit.
+
+
+def metric_draws(seed: int, i: int, copy: int) -> tuple[float, float, float]:
+    """Model ``i``'s metric scale, daily growth rate and the weight of its months before day 0."""
+    # Most of the Hub is downloaded far less than the trending sample: scale down, long-tailed.
+    scale = unit(seed, i, 2) ** 3 if copy else 1.0
+    return scale, unit(seed, i, 3) * 0.02, unit(seed, i, 6)
+
+
+def grown(value: Any, scale: Any, rate: Any, drift: int) -> Any:
+    """A recorded count scaled to the model and grown by ``rate`` a day for ``drift`` days."""
+    return value * scale * (1.0 + drift * rate if drift else 1.0)
+
+
+def all_time_downloads(downloads: Any, scale: Any, rate: Any, before: Any, drift: int) -> Any:
+    """Months of downloads before the first day, then each day's 30-day count / 30: the sum
+    over days 1..drift of downloads * (1 + d * rate) / 30, so it never falls from day to day."""
+    daily = downloads * scale / 30
+    earlier = daily * 30 * (1 + 24 * before)
+    return earlier + daily * (drift + rate * drift * (drift + 1) / 2)
+
+
+def added(models: int, drift: int) -> int:
+    """Models added to a catalogue of ``models`` by day ``drift``."""
+    return int(models * ADDED_PER_DAY * drift)
 
 
 def is_present(i: int, models: int, seed: int, drift: int) -> bool:
     """Whether model ``i`` is in the catalogue ``drift`` days on: not deleted yet, added already."""
     if i >= models:
-        return i < models + int(models * ADDED_PER_DAY * drift)
+        return i < models + added(models, drift)
     return unit(seed, i, 5) >= drift * DELETED_PER_DAY
 
 
@@ -128,11 +150,10 @@ def iter_objects(
     recorded: list[dict[str, Any]], models: int, seed: int, drift: int
 ) -> Iterator[str]:
     held: list[str] = []
-    added = int(models * ADDED_PER_DAY * drift)
     lineage = Lineage(
         lambda i: clone_id(recorded, i), recorded_unobserved(recorded), unit, mix, seed
     )
-    for i in range(models + added):
+    for i in range(models + added(models, drift)):
         # Drawn for every model, present or not: later models' bases depend on earlier ones.
         bases = lineage.bases(i)
         if drift and not is_present(i, models, seed, drift):

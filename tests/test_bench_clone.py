@@ -6,8 +6,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
+from bench.archive_files import HEAVY_TYPES, Catalogue, cloned, write_archive
 from bench.clone import main as clone
 
 
@@ -112,3 +114,23 @@ def test_lineage_is_shaped_like_the_hubs(tmp_path: Path) -> None:
     assert depths[99] == 2 + 3 + 1  # the members of the 2-cycle, the 3-ring and the self-loop
     assert 6 <= max(d for d in depths if d < 99) <= 12
     assert depths[1] > depths[2] > depths[3] > depths[4] > 0
+
+
+@pytest.mark.parametrize("drift", [0, 7, 357])
+def test_a_catalogue_writes_each_days_file_as_cloning_it_again_would(
+    fixture_file: Path, tmp_path: Path, drift: int
+) -> None:
+    """make bench-backfill makes a year of weekly files from one Catalogue: its kept columns
+    must be, row for row, what write_archive writes from bench.clone --drift (listed models,
+    repeats, grown metrics, downloadsAllTime only after day 0, row groups)."""
+    models = 4_500  # four recorded copies and more: scaled metrics, shifted dates, repeats
+    catalogue = Catalogue(fixture_file, models, 357)
+    catalogue.write(drift, tmp_path / "fast.parquet")
+    write_archive(cloned(fixture_file, models, 0, drift), tmp_path / "slow.parquet", seed=drift)
+    fast, slow = pq.read_table(tmp_path / "fast.parquet"), pq.read_table(tmp_path / "slow.parquet")
+    kept = [name for name in slow.column_names if name not in HEAVY_TYPES]
+    assert fast.schema == slow.schema
+    assert ("downloadsAllTime" in kept) == (drift > 0)
+    assert fast.num_rows == slow.num_rows > models // 2
+    for name in kept:
+        assert fast.column(name).equals(slow.column(name)), name
