@@ -70,8 +70,8 @@ HISTORY_RELATIONS = (
     "marts.category_trends",
     "marts.models",
     "intermediate.int_models_deduplicated",
-    "intermediate.int_model_snapshots_clipped",
-    "intermediate.int_model_attribute_versions",
+    "history.model_observation_history",
+    "history.model_attribute_versions",
     "marts.growth_summary",
     "marts.category_share_change",
 )

@@ -69,7 +69,7 @@
     or several landed since the last build) the rows that follow must be recomputed too.
 -#}
 {% macro history_batch(watermark) -%}
-    {%- set history = ref('int_model_snapshots_clipped') -%}
+    {%- set history = ref('model_observation_history') -%}
     {%- set rows = run_query(
         'select snapshot_id, min(snapshot_at)::varchar from ' ~ history
         ~ ' where appended_at > ' ~ watermark.appended_at ~ ' group by 1 order by 2, 1'

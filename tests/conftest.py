@@ -122,6 +122,12 @@ def dbt_build(
     return run(cmd, database=database, **kwargs)  # type: ignore[arg-type]
 
 
+def make_upgrade(database: Path, work_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`make upgrade`, as a user runs it, with dbt's target/ and logs/ in work_dir."""
+    env = {"DBT_TARGET_PATH": str(work_dir / "target"), "DBT_LOG_PATH": str(work_dir / "logs")}
+    return run(["make", "--no-print-directory", "upgrade"], database=database, env=env)
+
+
 def query(database: Path, sql: str, params: Sequence[object] = ()) -> list[tuple]:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from bench import generate
-from tests.conftest import dbt_build, ingest, query, run
+from tests.conftest import dbt_build, ingest, make_upgrade, query, run
 
 # Every test lands and builds daily snapshots.
 pytestmark = pytest.mark.slow
@@ -33,8 +33,8 @@ MARTS = {
     ),
     "release_trends": "select * from marts.release_trends order by release_month, modality",
     "model_tags": "select * from marts.model_tags order by model_id, tag",
-    "history": "select * from intermediate.int_model_snapshots_clipped order by all",
-    "attribute_versions": "select * from intermediate.int_model_attribute_versions order by all",
+    "history": "select * from history.model_observation_history order by all",
+    "attribute_versions": "select * from history.model_attribute_versions order by all",
 }
 
 
@@ -110,7 +110,7 @@ def test_pruning_keeps_the_marts_history(days: list[Path], tmp_path: Path) -> No
     ingest(database, "--from-file", days[4], "--snapshot-at", DAYS[4])
     ingest(database, "--from-file", days[0], "--snapshot-at", "2025-12-06T21:00:00Z")
     log = prune(database, "--keep", "1")
-    assert "not in intermediate.int_model_snapshots_clipped yet" in log
+    assert "not in history.model_observation_history yet" in log
     assert [(count, pruned) for _, count, pruned in raw_snapshots(database)][-3:] == [
         (0, True),
         (MODELS, False),
@@ -131,22 +131,23 @@ def test_rebuilding_pruned_history_is_refused(days: list[Path], tmp_path: Path) 
         "--vars",
         "{rebuild_history: true}",
         "--select",
-        "int_model_snapshots_clipped",
+        "model_observation_history",
         check=False,
     )
     assert build.returncode != 0
     assert "history would be lost" in build.stdout.replace("\n", " ")
     assert query(
-        database, "select count(distinct snapshot_id) from intermediate.int_model_snapshots_clipped"
+        database, "select count(distinct snapshot_id) from history.model_observation_history"
     ) == [(2,)]
 
 
 def test_renamed_history_column_keeps_its_stored_values(days: list[Path], tmp_path: Path) -> None:
-    """A history table built before `was_clipped` became `is_clipped` keeps its values."""
+    """A history table built before `was_clipped` became `is_clipped` keeps its values: a
+    build refuses it, `make upgrade` renames the column in place."""
     database = tmp_path / "hf_trends.duckdb"
     ingest(database, "--from-file", days[0], "--snapshot-at", DAYS[0])
     dbt_build(database, tmp_path)
-    history = "intermediate.int_model_snapshots_clipped"
+    history = "history.model_observation_history"
     with duckdb.connect(str(database)) as con:
         con.execute(f"alter table {history} rename column is_clipped to was_clipped")
         # Stand-in values the build could not compute again: only a rename keeps them.
@@ -155,11 +156,13 @@ def test_renamed_history_column_keeps_its_stored_values(days: list[Path], tmp_pa
             f"select model_id, was_clipped from {history} order by model_id"
         ).fetchall()
     ingest(database, "--from-file", days[1], "--snapshot-at", DAYS[1])
+    assert dbt_build(database, tmp_path, check=False).returncode != 0
+    assert "was_clipped (now is_clipped)" in make_upgrade(database, tmp_path).stdout
     dbt_build(database, tmp_path)
     columns = query(
         database,
         "select column_name from information_schema.columns "
-        "where table_schema = 'intermediate' and table_name = 'int_model_snapshots_clipped' "
+        "where table_schema = 'history' and table_name = 'model_observation_history' "
         "and column_name like '%clipped'",
     )
     assert columns == [("is_clipped",)]

@@ -4,8 +4,9 @@ Five daily snapshots of one catalogue (bench.clone --drift: models added and del
 changing, downloadsAllTime only growing; day 1 served without it) are landed and built one
 after another, the raw payloads pruned to the newest before the fourth, which is landed late
 (older than the newest). Every history mart must then equal a warehouse that landed all five
-in order and built once, and the served JSON values exactly. A warehouse built by the code
-before the lean history (its wide history table, pruned) must upgrade in place.
+in order and built once, and the served JSON values exactly. Warehouses built and pruned by
+older code (the wide history; the history in `intermediate`) must be refused by a build and
+upgrade in place with `make upgrade`, to the same marts.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from bench import clone
-from tests.conftest import BIN, REPO, dbt_build, ingest, query, run
+from bench.compare_marts import compare
+from tests.conftest import BIN, REPO, dbt_build, ingest, make_upgrade, query, run
 
 # Every test reads or runs dbt builds of five days.
 pytestmark = pytest.mark.slow
@@ -45,9 +47,9 @@ HISTORY_MARTS = {
     ),
     "history": (
         "select * exclude (appended_at, loaded_at) "
-        "from intermediate.int_model_snapshots_clipped order by model_id, snapshot_id"
+        "from history.model_observation_history order by model_id, snapshot_id"
     ),
-    "attribute_versions": "select * from intermediate.int_model_attribute_versions order by all",
+    "attribute_versions": "select * from history.model_attribute_versions order by all",
     "growth_summary": "select * from marts.growth_summary",
     "category_share_change": "select * from marts.category_share_change order by all",
 }
@@ -153,50 +155,66 @@ def test_downloads_per_day_is_the_served_all_time_change(
     assert any(per_day is None for per_day, _ in expected.values())
 
 
-def test_a_warehouse_of_the_wide_history_upgrades_in_place(
-    days: dict[int, Path], tmp_path: Path
-) -> None:
-    """The code before the lean history built and pruned it; the new code takes it over."""
-    old = tmp_path / "old-code"
-    old.mkdir()
+# Code of older layouts: before the lean history, and the last before the history schema.
+WIDE_HISTORY = "9115f4c"
+INTERMEDIATE_HISTORY = "8433a42"
+
+
+def older_code(commit: str, folder: Path) -> Path:
+    """The dbt project as `commit` had it, in `folder`."""
+    folder.mkdir()
+    parts = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic"]
     archive = subprocess.run(
-        [
-            "git",
-            "archive",
-            "9115f4c",
-            "dbt_project.yml",
-            "profiles.yml",
-            "models",
-            "macros",
-            "seeds",
-            "tests/generic",
-            "tests/singular",
-        ],
+        ["git", "archive", commit, *parts, "tests/singular"],
         cwd=REPO,
         capture_output=True,
         check=True,
     ).stdout
-    subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+    return folder
+
+
+def build_with(project: Path, database: Path, work: Path) -> None:
+    run(
+        [
+            BIN / "dbt",
+            "build",
+            "--project-dir",
+            project,
+            "--profiles-dir",
+            project,
+            "--target-path",
+            work / "old-target",
+            "--log-path",
+            work / "old-logs",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        database=database,
+    )
+
+
+def upgrade_refused_then_done(database: Path, work: Path) -> subprocess.CompletedProcess[str]:
+    """A build refuses the old warehouse in one line, changing nothing; `make upgrade` then
+    reshapes it, and says there is nothing left to do when run again."""
+    refused = dbt_build(database, work, "--exclude-resource-type", "unit_test", check=False)
+    assert refused.returncode != 0
+    assert "run `make upgrade` first" in " ".join(refused.stdout.split())
+    done = make_upgrade(database, work)
+    again = make_upgrade(database, work)
+    assert "the warehouse is up to date; nothing to do" in again.stdout
+    return done
+
+
+def test_a_warehouse_of_the_wide_history_upgrades_in_place(
+    days: dict[int, Path], tmp_path: Path
+) -> None:
+    """The code before the lean history built and pruned it; the new code takes it over."""
+    old = older_code(WIDE_HISTORY, tmp_path / "old-code")
     database = tmp_path / "hf_trends.duckdb"
     for drift, at in LANDINGS[:2]:
         ingest(database, "--from-file", days[drift], "--snapshot-at", at)
-        run(
-            [
-                BIN / "dbt",
-                "build",
-                "--project-dir",
-                old,
-                "--profiles-dir",
-                old,
-                "--target-path",
-                tmp_path / "old-target",
-                "--log-path",
-                tmp_path / "old-logs",
-                "--exclude-resource-type",
-                "unit_test",
-            ],
-            database=database,
-        )
+        build_with(old, database, tmp_path)
     wide = query(
         database,
         "select model_id, snapshot_id, downloads, likes, trending_score "
@@ -205,20 +223,22 @@ def test_a_warehouse_of_the_wide_history_upgrades_in_place(
     run([sys.executable, "-m", "ingest.prune", "--database", database, "--keep", "1"])
 
     ingest(database, "--from-file", days[3], "--snapshot-at", LANDINGS[2][1])
+    upgraded = upgrade_refused_then_done(database, tmp_path)
+    assert "as the wide history (now lean)" in upgraded.stdout
     build(database, tmp_path)
     columns = {
         name
         for (name,) in query(
             database,
             "select column_name from information_schema.columns where table_schema = "
-            "'intermediate' and table_name = 'int_model_snapshots_clipped'",
+            "'history' and table_name = 'model_observation_history'",
         )
     }
     assert "tags" not in columns and "attributes_hash" in columns
     kept = query(
         database,
         "select model_id, snapshot_id, downloads, likes, trending_score "
-        "from intermediate.int_model_snapshots_clipped "
+        "from history.model_observation_history "
         f"where snapshot_id in (select distinct snapshot_id from ({_wide_ids(wide)})) "
         "order by all",
     )
@@ -226,11 +246,46 @@ def test_a_warehouse_of_the_wide_history_upgrades_in_place(
     # The pruned snapshot's attributes survived the move: every observation finds its version.
     assert query(
         database,
-        "select count(*) from intermediate.int_model_snapshots_clipped as h "
-        "anti join intermediate.int_model_attribute_versions as v "
+        "select count(*) from history.model_observation_history as h "
+        "anti join history.model_attribute_versions as v "
         "on h.model_id = v.model_id and h.attributes_hash = v.attributes_hash",
     ) == [(0,)]
     assert query(database, "select count(distinct snapshot_id) from marts.model_growth") == [(2,)]
+
+
+def test_a_warehouse_with_its_history_in_intermediate_upgrades_to_the_same_marts(
+    days: dict[int, Path], built_day_by_day: Path, tmp_path: Path
+) -> None:
+    """The days of built_day_by_day, the first three built by the code before the history
+    schema, pruned, upgraded, the last two built by today's: every mart and history table is
+    the same as built_day_by_day's, and so are the history tables' constraints."""
+    old = older_code(INTERMEDIATE_HISTORY, tmp_path / "old-code")
+    database = tmp_path / "upgraded.duckdb"
+    for drift, at in LANDINGS[:3]:
+        ingest(database, "--from-file", days[drift], "--snapshot-at", at)
+        build_with(old, database, tmp_path)
+    stored = query(database, "select * from intermediate.int_model_snapshots_clipped order by all")
+    run([sys.executable, "-m", "ingest.prune", "--database", database, "--keep", "1"])
+
+    upgraded = upgrade_refused_then_done(database, tmp_path)
+    assert "intermediate.int_model_snapshots_clipped (now history." in upgraded.stdout
+    assert query(database, "select * from history.model_observation_history order by all") == stored
+    assert not query(
+        database,
+        "select table_name from duckdb_tables() where schema_name = 'intermediate' "
+        "and table_name in ('int_model_snapshots_clipped', 'int_model_attribute_versions')",
+    )
+    for drift, at in LANDINGS[3:]:
+        ingest(database, "--from-file", days[drift], "--snapshot-at", at)
+        build(database, tmp_path)
+    differences = compare(built_day_by_day, database, ["marts", "history"])
+    assert differences and not [line for line in differences if line.startswith("DIFF")]
+    assert marts(database) == marts(built_day_by_day)
+    constraints = (
+        "select table_name, constraint_text from duckdb_constraints() "
+        "where schema_name = 'history' order by all"
+    )
+    assert query(database, constraints) == query(built_day_by_day, constraints) != []
 
 
 def _wide_ids(rows: list[tuple]) -> str:

@@ -19,7 +19,7 @@ from tests.conftest import BIN, REPO, Series, dbt_build
 
 DUCKDB_CLI = BIN / "duckdb"
 ANALYSES = sorted((REPO / "analyses").glob("*.sql"))
-SCHEMAS = {"raw", "staging", "intermediate", "marts", "reference"}
+SCHEMAS = {"raw", "staging", "intermediate", "history", "marts", "reference"}
 # Make must not reinstall the venv mid-test (that needs the network and minutes): `-o` treats
 # the install stamps as up to date whether or not they exist.
 STAMPS = (".venv/.installed-runtime", ".venv/.installed-dev")

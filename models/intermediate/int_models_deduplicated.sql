@@ -20,7 +20,7 @@ with
 
 history as (
 
-    select * from {{ ref('int_model_snapshots_clipped') }}
+    select * from {{ ref('model_observation_history') }}
     {%- if watermark %}
     where appended_at > {{ watermark.appended_at }}
     {%- endif %}
@@ -35,7 +35,7 @@ snapshots as (
 
 attribute_versions as (
 
-    select * from {{ ref('int_model_attribute_versions') }}
+    select * from {{ ref('model_attribute_versions') }}
 
 ),
 
@@ -72,7 +72,7 @@ stored_previous as (  -- noqa: ST03
 
 new_models as (  -- noqa: ST03
 
-    select distinct model_id from {{ ref('int_model_snapshots_clipped') }}
+    select distinct model_id from {{ ref('model_observation_history') }}
     where appended_at > {{ watermark.appended_at }}
 
 ),
@@ -192,7 +192,7 @@ newest as (
 
 ),
 
--- Every observation's version is stored before the history row (int_model_attribute_versions
+-- Every observation's version is stored before the history row (model_attribute_versions
 -- takes in the same batch first). The wide versions stream past a hash table of the narrow
 -- newest rows: the other way round held every tag list in memory.
 final as (

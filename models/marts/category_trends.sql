@@ -26,7 +26,7 @@ with
 
 observations as (
 
-    select * from {{ ref('int_model_snapshots_clipped') }}
+    select * from {{ ref('model_observation_history') }}
     where category is not null {{ which_snapshots }}
 
 ),

@@ -6,7 +6,7 @@
 -- and those that follow them (whose previous observation is now a new one) are replaced. The
 -- first build reads the whole history.
 -- depends_on: {{ ref('int_models_deduplicated') }}
--- depends_on: {{ ref('int_model_snapshots_clipped') }}
+-- depends_on: {{ ref('model_observation_history') }}
 -- depends_on: {{ ref('snapshots') }}
 {{
     config(
@@ -33,7 +33,7 @@ newest as (  -- noqa: ST03
 {% else -%}
 history as (
 
-    select * from {{ ref('int_model_snapshots_clipped') }}
+    select * from {{ ref('model_observation_history') }}
     {%- if batch and not batch.snapshot_ids %}
     where false
     {%- endif %}
@@ -49,7 +49,7 @@ snapshots as (
 {% if batch -%}
 batch_models as (  -- noqa: ST03
 
-    select distinct model_id from {{ ref('int_model_snapshots_clipped') }}
+    select distinct model_id from {{ ref('model_observation_history') }}
     where appended_at > {{ watermark.appended_at }}
 
 ),

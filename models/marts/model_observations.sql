@@ -6,13 +6,13 @@ with
 
 history as (
 
-    select * from {{ ref('int_model_snapshots_clipped') }}
+    select * from {{ ref('model_observation_history') }}
 
 ),
 
 attribute_versions as (
 
-    select * from {{ ref('int_model_attribute_versions') }}
+    select * from {{ ref('model_attribute_versions') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 history as (
 
-    select * from {{ ref('int_model_snapshots_clipped') }}
+    select * from {{ ref('model_observation_history') }}
 
 ),
 

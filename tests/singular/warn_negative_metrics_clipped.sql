@@ -7,8 +7,8 @@ with
 clipped as (
 
     -- The newest batch of the history: older batches were checked when they were appended.
-    select * from {{ ref('int_model_snapshots_clipped') }}
-    where {{ newest_batch(ref('int_model_snapshots_clipped')) }}
+    select * from {{ ref('model_observation_history') }}
+    where {{ newest_batch(ref('model_observation_history')) }}
 
 ),
 

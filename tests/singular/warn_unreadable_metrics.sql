@@ -8,8 +8,8 @@ models as (
 
     -- The newest batch of the history: rows are appended once and never change, so older
     -- batches were checked when they were appended, and the test does not grow with history.
-    select * from {{ ref('int_model_snapshots_clipped') }}
-    where {{ newest_batch(ref('int_model_snapshots_clipped')) }}
+    select * from {{ ref('model_observation_history') }}
+    where {{ newest_batch(ref('model_observation_history')) }}
 
 ),
 

@@ -1,7 +1,7 @@
 -- Each model's attributes once per distinct value (attributes_hash): the history table keeps
 -- only the hash per snapshot. Configured with the history folder (dbt_project.yml). On a
--- warehouse of older code, the versions of its wide history table are copied here when a run
--- starts (macros/attribute_history.sql, upgrade_history).
+-- warehouse of older code, `make upgrade` copies the versions of its wide history table here
+-- (macros/upgrade_warehouse.sql).
 {{ config(schema=var('history_schema')) }}
 
 with

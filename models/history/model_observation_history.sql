@@ -1,16 +1,10 @@
 -- The warehouse's history, lean: per model and snapshot the metrics, the category and the hash
--- of the other attributes (stored once per version in int_model_attribute_versions).
+-- of the other attributes (stored once per version in model_attribute_versions).
 -- Configured with the history folder (dbt_project.yml), where its relation is named too: the
--- vars history_schema and history_table, which `python -m ingest.prune` reads. Warehouses built
--- before `was_clipped` became `is_clipped` keep that column's values (renamed in place); a wide
--- history table of older code is narrowed in place when a run starts (upgrade_history).
-{{
-    config(
-        schema=var('history_schema'),
-        alias=var('history_table'),
-        pre_hook="{{ rename_stored_column('was_clipped', 'is_clipped') }}",
-    )
-}}
+-- vars history_schema and history_table, which `python -m ingest.prune` reads. A warehouse of
+-- older code (this table in `intermediate`, `was_clipped`, the wide history) is reshaped in
+-- place by `make upgrade` (macros/upgrade_warehouse.sql).
+{{ config(schema=var('history_schema'), alias=var('history_table')) }}
 
 with
 
