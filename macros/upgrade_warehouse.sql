@@ -7,14 +7,14 @@
     upgrading on every build.
 
     1. The history tables move from `intermediate` under their old names
-       (`int_model_snapshots_clipped`, `int_model_attribute_versions`) to the `history` schema
-       under the names of what they hold (dbt_project.yml vars).
+        (`int_model_snapshots_clipped`, `int_model_attribute_versions`) to the `history` schema
+        under the names of what they hold (dbt_project.yml vars).
     2. The history column `was_clipped` is renamed `is_clipped`, keeping its values.
     3. A wide history table (every staging column per snapshot, before the lean history) has its
-       attribute versions copied into the versions table; each row gets its attributes' hash, a
-       stamp and an empty downloads_all_time, and the attribute columns go. The tables that read
-       history get the columns they now have and lose the replaced ones; without a stamp they
-       then rebuild all their rows (history_watermark).
+        attribute versions copied into the versions table; each row gets its attributes' hash, a
+        stamp and an empty downloads_all_time, and the attribute columns go. The tables that read
+        history get the columns they now have and lose the replaced ones; without a stamp they
+        then rebuild all their rows (history_watermark).
 
     DuckDB refuses to commit rows written to a table altered in the same transaction, so the
     steps commit one by one.
