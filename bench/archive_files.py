@@ -37,14 +37,12 @@ from bench.clone import (
     added,
     all_time_downloads,
     clone,
-    clone_id,
     grown,
     iter_objects,
+    lineage_of,
     metric_draws,
-    mix,
     unit,
 )
-from bench.lineage import Lineage, recorded_unobserved
 
 ROW_GROUP_ROWS = 100_000
 HEAVY_BYTES = 250
@@ -217,9 +215,7 @@ class Catalogue:
         recorded = recorded_objects(like)
         self.models = models
         total = models + added(models, last_drift)
-        lineage = Lineage(
-            lambda i: clone_id(recorded, i), recorded_unobserved(recorded), unit, mix, seed
-        )
+        lineage = lineage_of(recorded, seed)
         rng = np.random.default_rng(seed)
         # Per model: the recorded count each metric grows from (NaN where not an int: the
         # model keeps its day-0 value), and bench.clone's draws.

@@ -139,6 +139,11 @@ def added(models: int, drift: int) -> int:
     return int(models * ADDED_PER_DAY * drift)
 
 
+def lineage_of(recorded: Sequence[dict[str, Any]], seed: int) -> Lineage:
+    """The family trees the clones of `recorded` are drawn into (``bases(i)`` in order of i)."""
+    return Lineage(lambda i: clone_id(recorded, i), recorded_unobserved(recorded), unit, mix, seed)
+
+
 def is_present(i: int, models: int, seed: int, drift: int) -> bool:
     """Whether model ``i`` is in the catalogue ``drift`` days on: not deleted yet, added already."""
     if i >= models:
@@ -150,9 +155,7 @@ def iter_objects(
     recorded: list[dict[str, Any]], models: int, seed: int, drift: int
 ) -> Iterator[str]:
     held: list[str] = []
-    lineage = Lineage(
-        lambda i: clone_id(recorded, i), recorded_unobserved(recorded), unit, mix, seed
-    )
+    lineage = lineage_of(recorded, seed)
     for i in range(models + added(models, drift)):
         # Drawn for every model, present or not: later models' bases depend on earlier ones.
         bases = lineage.bases(i)
