@@ -30,51 +30,78 @@
     everything before) and the full observation stored before it. Written out wherever it is
     read rather than as a CTE: DuckDB materialises a CTE read more than once, and over a year
     of weekly archive files (70M observations) that spilled 22 GB.
+
+    Each carries its rank as one number: a full observation first, so an `--expand` crawl
+    missing some fields never stands as a model's current values
+    (snapshots.is_full_observation); then the newest capture, the latest load, the last snapshot
+    id. A HUGEINT of bit fields (1 bit full, 54 bits each for capture and load in microseconds
+    since 1970, good to the year 2540, 18 bits for the snapshot's place by id) makes the
+    ranking a fixed-size max() that spills; ranking a struct (or the top two of one) held
+    variable-size state per model and ran out of memory at 1 GB over 70M observations.
 -#}
 {%- set candidates -%}
     (
         select
-            history.* exclude (appended_at),
-            coalesce(snapshots.is_full_observation, false) as is_full_observation,
-            history.snapshot_at as first_seen_at,
-            history.snapshot_at as last_seen_at,
-            1::bigint as snapshot_count,
-        from {{ history }} as history
-        left join {{ ref('int_snapshots_described') }} as snapshots
-            on history.snapshot_id = snapshots.snapshot_id
-        {%- if is_incremental() %}
-        where history.appended_at > {{ appended_since }}
-        union all by name
-        select
-            stored.* exclude (
-                {{ attribute_columns() | join(', ') }},
-                appended_at,
-                {%- for column in kept %}
-                previous_{{ column }}{{ ',' if not loop.last }}
-                {%- endfor %}
-            ),
-        from {{ this }} as stored
-        where stored.appended_at is not null and stored.model_id in (
-            select appended.model_id from {{ history }} as appended
-            where appended.appended_at > {{ appended_since }}
-        )
-        union all by name
-        select
-            stored.model_id,
-            {%- for column in kept %}
-            stored.previous_{{ column }} as {{ column }},
-            {%- endfor %}
-            true as is_full_observation,
-            0::bigint as snapshot_count,
-        from {{ this }} as stored
-        where
-            stored.previous_snapshot_id is not null
-            and stored.appended_at is not null
-            and stored.model_id in (
+            observations.* exclude (is_full_observation),
+            coalesce(
+                observations.is_full_observation, snapshots.is_full_observation, false
+            ) as is_full_observation,
+            (coalesce(
+                observations.is_full_observation, snapshots.is_full_observation, false
+            )::hugeint << 126)
+            | (epoch_us(observations.snapshot_at)::hugeint << 72)
+            | (epoch_us(observations.loaded_at)::hugeint << 18)
+            | coalesce(snapshots.snapshot_number, 0) as rank_key,
+        from (
+            select
+                history.* exclude (appended_at),
+                null::boolean as is_full_observation,
+                history.snapshot_at as first_seen_at,
+                history.snapshot_at as last_seen_at,
+                1::bigint as snapshot_count,
+            from {{ history }} as history
+            {%- if is_incremental() %}
+            where history.appended_at > {{ appended_since }}
+            union all by name
+            select
+                stored.* exclude (
+                    {{ attribute_columns() | join(', ') }},
+                    appended_at,
+                    {%- for column in kept %}
+                    previous_{{ column }}{{ ',' if not loop.last }}
+                    {%- endfor %}
+                ),
+            from {{ this }} as stored
+            where stored.appended_at is not null and stored.model_id in (
                 select appended.model_id from {{ history }} as appended
                 where appended.appended_at > {{ appended_since }}
             )
-        {%- endif %}
+            union all by name
+            select
+                stored.model_id,
+                {%- for column in kept %}
+                stored.previous_{{ column }} as {{ column }},
+                {%- endfor %}
+                true as is_full_observation,
+                0::bigint as snapshot_count,
+            from {{ this }} as stored
+            where
+                stored.previous_snapshot_id is not null
+                and stored.appended_at is not null
+                and stored.model_id in (
+                    select appended.model_id from {{ history }} as appended
+                    where appended.appended_at > {{ appended_since }}
+                )
+            {%- endif %}
+        ) as observations
+        left join (
+            select
+                snapshot_id,
+                is_full_observation,
+                row_number() over (order by snapshot_id) as snapshot_number,
+            from {{ ref('int_snapshots_described') }}
+        ) as snapshots
+            on observations.snapshot_id = snapshots.snapshot_id
     )
 {%- endset %}
 
@@ -86,23 +113,13 @@ attribute_versions as (
 
 ),
 
--- Each model's two highest-ranked observations, by an aggregate rather than a window (which
--- sorted every observation): a full observation ranks first, so an `--expand` crawl missing
--- some fields never stands as a model's current values (snapshots.is_full_observation); then
--- the newest capture, load and snapshot id.
-ranked as (
+-- Each model's highest-ranked observation, when it was first and last seen, and how often:
+-- aggregates rather than a window, which sorted every observation.
+firsts as (
 
     select
         model_id,
-        max(
-            {
-                'is_full_observation': is_full_observation,
-                'snapshot_at': snapshot_at,
-                'loaded_at': loaded_at,
-                'snapshot_id': snapshot_id
-            },
-            2
-        ) as top_two,
+        max(rank_key) as newest_key,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         sum(snapshot_count)::bigint as snapshot_count,
@@ -111,23 +128,20 @@ ranked as (
 
 ),
 
--- The observation ranked second is the previous one model_growth compares the newest with,
--- when both are full.
-keyed as (
+-- The full observation ranked next, when the newest is full: the previous one model_growth
+-- compares the newest with.
+seconds as (
 
     select
-        model_id,
-        first_seen_at,
-        last_seen_at,
-        snapshot_count,
-        top_two[1].snapshot_id as newest_snapshot_id,
-        {%- for column in ['snapshot_id', 'snapshot_at', 'loaded_at'] %}
-        case
-            when top_two[1].is_full_observation and top_two[2].is_full_observation
-                then top_two[2].{{ column }}
-        end as previous_{{ column }},
-        {%- endfor %}
-    from ranked
+        candidates.model_id,
+        max(candidates.rank_key) as previous_key,
+    from {{ candidates }} as candidates
+    inner join firsts on candidates.model_id = firsts.model_id
+    where
+        candidates.is_full_observation
+        and candidates.rank_key < firsts.newest_key
+        and firsts.newest_key >= (1::hugeint << 126)
+    group by candidates.model_id
 
 ),
 
@@ -135,20 +149,17 @@ newest as (
 
     select
         -- noqa: disable=RF02
-        candidates.* exclude (first_seen_at, last_seen_at, snapshot_count),
+        candidates.* exclude (rank_key, first_seen_at, last_seen_at, snapshot_count),
         -- noqa: enable=RF02
-        keyed.first_seen_at,
-        keyed.last_seen_at,
-        keyed.snapshot_count,
+        firsts.first_seen_at,
+        firsts.last_seen_at,
+        firsts.snapshot_count,
         {{ build_started_at() }} as appended_at,
-        keyed.previous_snapshot_id,
-        keyed.previous_snapshot_at,
-        keyed.previous_loaded_at,
     from {{ candidates }} as candidates
-    inner join keyed
+    inner join firsts
         on
-            candidates.model_id = keyed.model_id
-            and candidates.snapshot_id = keyed.newest_snapshot_id
+            candidates.model_id = firsts.model_id
+            and candidates.rank_key = firsts.newest_key
 
 ),
 
@@ -156,14 +167,14 @@ previous as (
 
     select
         candidates.model_id,
-        {%- for column in metrics %}
+        {%- for column in kept %}
         candidates.{{ column }} as previous_{{ column }},
         {%- endfor %}
     from {{ candidates }} as candidates
-    inner join keyed
+    inner join seconds
         on
-            candidates.model_id = keyed.model_id
-            and candidates.snapshot_id = keyed.previous_snapshot_id
+            candidates.model_id = seconds.model_id
+            and candidates.rank_key = seconds.previous_key
 
 ),
 
@@ -174,7 +185,7 @@ final as (
 
     select
         newest.*,
-        {%- for column in metrics %}
+        {%- for column in kept %}
         previous.previous_{{ column }},
         {%- endfor %}
         {%- for column in attribute_columns() %}
