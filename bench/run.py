@@ -732,7 +732,9 @@ def report(
     if results:
         lines += [*size_table(results), "", *verdict_lines(results, history), ""]
         lines += ["Every step:", "", *detail_table(results), ""]
-        lines += ["Storage:", "", *storage_lines(results), ""]
+        storage = storage_lines(results)
+        if storage:  # --land-build-only measures no storage
+            lines += ["Storage:", "", *storage, ""]
     elif history:
         lines += [*verdict_lines(results, history), ""]
     if history:
