@@ -171,11 +171,16 @@ prune: $(RUNTIME) ## Drop raw payloads of all but the newest KEEP=N built snapsh
 	@$(BIN)/python -m ingest.lockcheck
 	$(BIN)/python -m ingest.prune --keep $(KEEP) $(PRUNE_ARGS)
 
+# One pytest-xdist worker per core; a test file stays on one worker, so a module's fixtures
+# are built once (the session-wide warehouses are shared across workers: tests/conftest.py).
+# PYTEST_ARGS="-n 0" runs in one process.
+XDIST := -n auto --dist loadfile
+
 # --durations: the slowest tests close the log, so every CI run shows where the suite's time goes.
 .PHONY: test
 test: $(DEV) ## The whole suite, as CI runs it: lint, then every test (PYTEST_ARGS adds pytest flags)
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest --durations=30 $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) --durations=30 $(PYTEST_ARGS)
 
 # The inner loop: ruff, and every test not marked slow, browser or scale (markers in
 # pyproject.toml); no warehouse is built. `make test` still runs everything.
@@ -185,7 +190,7 @@ FAST_MARKERS := not slow and not browser and not scale
 test-fast: $(DEV) ## The quick part of the suite while you work: ruff and the tests that build no warehouse
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: $(DEV) ## ruff for Python, sqlfluff for SQL (config in .sqlfluff)

@@ -17,17 +17,19 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pytest
 import requests
+from filelock import FileLock
 
 from tests.replay_hub import ReplayHub, iter_raw_objects
 
@@ -47,6 +49,7 @@ SERIES_TZ = "America/Los_Angeles"
 # on it.
 REAL_SHAPED_CAP = "96MB"
 BIN = Path(sys.executable).parent
+T = TypeVar("T")
 
 
 # Fixtures that build a warehouse (here or in a test module): a test that uses one, directly
@@ -133,6 +136,31 @@ def query(database: Path, sql: str, params: Sequence[object] = ()) -> list[tuple
         return con.execute(sql, list(params)).fetchall()
 
 
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], T]
+) -> T:
+    """`build(folder)` run once for the whole run, whatever the number of pytest-xdist workers.
+
+    Each worker has its own session; without this, `make test -n 2` would build every shared
+    warehouse twice. The first worker to ask builds under a lock in the folder all workers share
+    (the parent of their base temp folders) and leaves the result there; the others wait for
+    the lock and read it.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    work, result = root / name, root / f"{name}.pickle"
+    with FileLock(root / f"{name}.lock"):
+        if result.exists():
+            return pickle.loads(result.read_bytes())  # type: ignore[no-any-return]
+        # A worker whose build failed leaves its folder: build again, so each says why.
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        value = build(work)
+        result.write_bytes(pickle.dumps(value))
+    return value
+
+
 @pytest.fixture(scope="session")
 def fixture_file() -> Path:
     if not FIXTURE.exists():
@@ -149,13 +177,16 @@ def copy_warehouse(database: Path, folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Path:
-    """The recorded response landed and built once per session. Read it, never write to it."""
-    work = tmp_path_factory.mktemp("fixture-warehouse")
-    database = work / "hf_trends.duckdb"
-    env = {"TZ": FIXTURE_TZ}
-    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
-    dbt_build(database, work, env=env)
-    return database
+    """The recorded response landed and built once per run. Read it, never write to it."""
+
+    def build(work: Path) -> Path:
+        database = work / "hf_trends.duckdb"
+        env = {"TZ": FIXTURE_TZ}
+        ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
+        dbt_build(database, work, env=env)
+        return database
+
+    return built_once(tmp_path_factory, "fixture-warehouse", build)
 
 
 def second_snapshot(recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -192,18 +223,21 @@ class Series:
 def series(tmp_path_factory: pytest.TempPathFactory, fixture_file: Path) -> Series:
     """The recorded response and `second_snapshot` of it a week later, landed, built and drawn
     once as `make plots` does. Read it, never write to it."""
-    work = tmp_path_factory.mktemp("series")
-    database = work / "hf_trends.duckdb"
-    later = work / "hf_models_2025-12-08.json"
-    later.write_text(json.dumps(second_snapshot(json.loads(fixture_file.read_text()))))
-    env = {"TZ": SERIES_TZ}
-    ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
-    ingest(database, "--from-file", later, "--snapshot-at", SECOND_SNAPSHOT_AT, env=env)
-    dbt_build(database, work, env=env)
-    out = work / "out"
-    # The database comes from $HF_TRENDS_DB, as in `make plots`.
-    result = run([sys.executable, "-m", "plots", "--out", out], database=database, env=env)
-    return Series(database, out, result)
+
+    def build(work: Path) -> Series:
+        database = work / "hf_trends.duckdb"
+        later = work / "hf_models_2025-12-08.json"
+        later.write_text(json.dumps(second_snapshot(json.loads(fixture_file.read_text()))))
+        env = {"TZ": SERIES_TZ}
+        ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
+        ingest(database, "--from-file", later, "--snapshot-at", SECOND_SNAPSHOT_AT, env=env)
+        dbt_build(database, work, env=env)
+        out = work / "out"
+        # The database comes from $HF_TRENDS_DB, as in `make plots`.
+        result = run([sys.executable, "-m", "plots", "--out", out], database=database, env=env)
+        return Series(database, out, result)
+
+    return built_once(tmp_path_factory, "series", build)
 
 
 @dataclass(frozen=True)
@@ -221,20 +255,22 @@ def real_shaped_100k(tmp_path_factory: pytest.TempPathFactory) -> RealShaped:
     landed and built (data tests included) under REAL_SHAPED_CAP."""
     from bench.clone import main as clone
 
-    work = tmp_path_factory.mktemp("real-shaped")
-    served = work / "models.json"
-    clone(["--models", "100000", "--out", str(served)])
-    database = work / "hf_trends.duckdb"
-    ingest(database, "--from-file", served, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
-    build = dbt_build(
-        database,
-        work,
-        "--exclude-resource-type",
-        "unit_test",
-        env={"HF_TRENDS_MEMORY_LIMIT": REAL_SHAPED_CAP},
-        check=False,
-    )
-    return RealShaped(served, database, build)
+    def build(work: Path) -> RealShaped:
+        served = work / "models.json"
+        clone(["--models", "100000", "--out", str(served)])
+        database = work / "hf_trends.duckdb"
+        ingest(database, "--from-file", served, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
+        built = dbt_build(
+            database,
+            work,
+            "--exclude-resource-type",
+            "unit_test",
+            env={"HF_TRENDS_MEMORY_LIMIT": REAL_SHAPED_CAP},
+            check=False,
+        )
+        return RealShaped(served, database, built)
+
+    return built_once(tmp_path_factory, "real-shaped", build)
 
 
 # --------------------------------------------------------------------------- crawling a ReplayHub

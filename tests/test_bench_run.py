@@ -147,6 +147,7 @@ def test_a_tiny_run_end_to_end(tmp_path: Path) -> None:
     assert "peak memory" in text
 
 
+@pytest.mark.slow
 def test_land_build_only_times_the_family_tree_nodes(tmp_path: Path) -> None:
     out = tmp_path / "BENCHMARKS.md"
     args = ["--sizes", "500", "--history", "0", "--repeat", "1", "--land-build-only"]
