@@ -4,10 +4,16 @@
 
     The history table stamps each row with `appended_at`, the start of the dbt run that
     appended it (`build_started_at()`), and each model that reads it (int_models_deduplicated,
-    model_growth, category_trends) stamps the rows it writes the same way. A model's largest stamp is its watermark: history
-    rows stamped later are new to it. A run that fails half-way leaves the watermarks of the
-    models it did not finish where they were, and the next run gives them the same snapshots
-    again; they replace their rows by key, so taking a snapshot in twice gives the same rows.
+    model_growth, category_trends) stamps the rows it writes the same way. A model's largest
+    stamp is its watermark: history rows stamped later are new to it. A run that fails
+    half-way leaves the watermarks of the models it did not finish where they were, and the
+    next run gives them the same snapshots again; they replace their rows by key, so taking a
+    snapshot in twice gives the same rows.
+
+    int_models_deduplicated and model_growth read their watermark in SQL (`max(appended_at)`
+    of `{{ this }}` under `is_incremental()`), with one body for every build; category_trends
+    still reads it at compile time (history_watermark, history_batch below), which lets it
+    filter the history by constant snapshot ids.
 -#}
 
 {#- The history table, named by the vars history_schema and history_table (not a ref()). -#}

@@ -1,13 +1,10 @@
--- Incremental (macros/history_batches.sql): a daily build takes in one new snapshot, whose
--- rows come straight from int_models_deduplicated, which keeps each model's newest full
--- observation and the one before it; so the cost follows the new snapshot, not the length of
--- history. A late snapshot (older than one already taken in), or several snapshots since the
--- last build, is the exception: the affected models' history is read again, and the new rows
--- and those that follow them (whose previous observation is now a new one) are replaced. The
--- first build reads the whole history.
--- depends_on: {{ ref('int_models_deduplicated') }}
--- depends_on: {{ ref('model_observation_history') }}
--- depends_on: {{ ref('snapshots') }}
+-- Incremental, one body for every build. A build takes in the full observations the history
+-- appended after this table's newest stamp (all of them the first time). A model with one new
+-- observation, later than any it had, is paired with its previous full observation as
+-- int_models_deduplicated keeps it: a daily build reads the new snapshot, not the length of
+-- history. Any other model with new observations (several since the last build, or a late one
+-- older than one already taken in) is paired from its whole history, and its rows from the new
+-- ones on (whose previous observation may now be a new one) are replaced by key.
 {{
     config(
         materialized='incremental',
@@ -16,27 +13,12 @@
         on_schema_change='append_new_columns',
     )
 }}
-{%- set watermark = history_watermark('downloads_30d_change') %}
-{%- set batch = history_batch(watermark) if watermark else none %}
-{%- set from_newest = batch and batch.is_simple %}
 
 with
 
-{% if from_newest -%}
-newest as (  -- noqa: ST03
-
-    select * from {{ ref('int_models_deduplicated') }}
-    where {{ snapshot_id_in(batch.snapshot_ids) }}
-
-),
-
-{% else -%}
 history as (
 
     select * from {{ ref('model_observation_history') }}
-    {%- if batch and not batch.snapshot_ids %}
-    where false
-    {%- endif %}
 
 ),
 
@@ -46,16 +28,11 @@ snapshots as (
 
 ),
 
-{% if batch -%}
-batch_models as (  -- noqa: ST03
+newest as (
 
-    select distinct model_id from {{ ref('model_observation_history') }}
-    where appended_at > {{ watermark.appended_at }}
+    select * from {{ ref('int_models_deduplicated') }}
 
 ),
-
-{% endif -%}
-{% endif -%}
 
 categories as (
 
@@ -63,9 +40,66 @@ categories as (
 
 ),
 
-{% if from_newest -%}
--- The new snapshot's full observations and each model's previous full one.
-pairs as (
+-- An `--expand` crawl that left out fields the marts need carries nulls for them; comparing it
+-- with a full observation would invent changes, so growth is measured between full ones only.
+full_observations as (
+
+    select history.*
+    from history
+    inner join snapshots on history.snapshot_id = snapshots.snapshot_id
+    where snapshots.is_full_observation
+
+),
+
+{% if is_incremental() -%}
+-- The newest history stamp taken in; a table of older code without stamps takes all again.
+watermark as (
+
+    select coalesce(max(appended_at), '-infinity'::timestamp) as appended_at from {{ this }}
+
+),
+
+{% endif -%}
+new_observations as (
+
+    select * from full_observations
+    {%- if is_incremental() %}
+    where appended_at > (select watermark.appended_at from watermark)
+    {%- endif %}
+
+),
+
+new_per_model as (
+
+    select
+        model_id,
+        count(*) as new_observation_count,
+        any_value(snapshot_id) as snapshot_id,
+    from new_observations
+    group by model_id
+
+),
+
+-- Models with one new observation, later than any other full one they have: their newest and
+-- previous full observations as int_models_deduplicated keeps them.
+models_from_newest as (
+
+    select newest.*
+    from newest
+    inner join new_per_model
+        on
+            newest.model_id = new_per_model.model_id
+            and newest.snapshot_id = new_per_model.snapshot_id
+    where
+        new_per_model.new_observation_count = 1
+        and (
+            newest.previous_snapshot_at is null
+            or newest.snapshot_at > newest.previous_snapshot_at
+        )
+
+),
+
+pairs_from_newest as (
 
     select
         model_id,
@@ -80,63 +114,85 @@ pairs as (
         previous_downloads,
         previous_likes,
         previous_downloads_all_time,
-    from newest
-    where is_full_observation and previous_snapshot_id is not null
+    from models_from_newest
+    where previous_snapshot_id is not null
 
 ),
 
-{% else -%}
--- An `--expand` crawl that left out fields the marts need carries nulls for them; comparing it
--- with a full observation would invent changes, so growth is measured between full ones only.
-full_observations as (
+-- Several new observations, or a late one: the model's whole history.
+models_from_history as (
 
-    select history.*
-    from history
-    inner join snapshots on history.snapshot_id = snapshots.snapshot_id
-    {%- if batch %}
-    semi join batch_models on history.model_id = batch_models.model_id
-    {%- endif %}
-    where snapshots.is_full_observation
+    select new_per_model.model_id
+    from new_per_model
+    anti join models_from_newest on new_per_model.model_id = models_from_newest.model_id
 
 ),
 
 with_previous as (
 
     select
+        full_observations.model_id,
+        full_observations.category,
+        full_observations.snapshot_id,
+        full_observations.snapshot_at,
+        full_observations.appended_at,
+        full_observations.downloads,
+        full_observations.likes,
+        full_observations.downloads_all_time,
+        lag(full_observations.snapshot_id) over by_model as previous_snapshot_id,
+        lag(full_observations.snapshot_at) over by_model as previous_snapshot_at,
+        lag(full_observations.appended_at) over by_model as previous_appended_at,
+        lag(full_observations.downloads) over by_model as previous_downloads,
+        lag(full_observations.likes) over by_model as previous_likes,
+        lag(full_observations.downloads_all_time) over by_model as previous_downloads_all_time,
+    from full_observations
+    {#- A first build pairs every model's history: its models_from_newest have no pair. #}
+    {%- if is_incremental() %}
+    semi join models_from_history
+        on full_observations.model_id = models_from_history.model_id
+    {%- endif %}
+    window by_model as (
+        partition by full_observations.model_id
+        order by full_observations.snapshot_at, full_observations.snapshot_id
+    )
+
+),
+
+-- The new observations' rows, and the rows whose previous observation is a new one.
+pairs_from_history as (
+
+    select
         model_id,
         category,
         snapshot_id,
         snapshot_at,
+        previous_snapshot_id,
+        previous_snapshot_at,
         downloads,
         likes,
         downloads_all_time,
-        lag(snapshot_id) over by_model as previous_snapshot_id,
-        lag(snapshot_at) over by_model as previous_snapshot_at,
-        lag(downloads) over by_model as previous_downloads,
-        lag(likes) over by_model as previous_likes,
-        lag(downloads_all_time) over by_model as previous_downloads_all_time,
-    from full_observations
-    window by_model as (partition by model_id order by snapshot_at, snapshot_id)
-
-),
-
--- All rows the first time; otherwise the new snapshots' rows and the rows whose previous
--- observation is now a new one.
-pairs as (
-
-    select * from with_previous
+        previous_downloads,
+        previous_likes,
+        previous_downloads_all_time,
+    from with_previous
     where
         previous_snapshot_id is not null
-        {%- if batch %}
+        {%- if is_incremental() %}
         and (
-            {{ snapshot_id_in(batch.snapshot_ids) }}
-            or {{ snapshot_id_in(batch.snapshot_ids, 'previous_snapshot_id') }}
+            appended_at > (select watermark.appended_at from watermark)
+            or previous_appended_at > (select watermark.appended_at from watermark)
         )
         {%- endif %}
 
 ),
 
-{% endif -%}
+pairs as (
+
+    select * from pairs_from_newest
+    union all
+    select * from pairs_from_history
+
+),
 
 changes as (
 
