@@ -21,6 +21,7 @@ import duckdb
 BUILD_TIME_COLUMNS = frozenset(
     {
         "loaded_at",
+        "previous_loaded_at",
         "started_at",
         "completed_at",
         "built_at",
