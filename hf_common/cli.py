@@ -44,12 +44,24 @@ def catalog_name(path: Path) -> str:
     return path.name.lstrip(".").split(".")[0]
 
 
+# DuckDB's own catalogs: it opens `main.duckdb` as "main_db" (and `SYSTEM.duckdb` not at all),
+# while dbt names the database after the file, so every statement dbt sends misses it.
+RESERVED_CATALOGS = frozenset({"main", "system", "temp"})
+
+
 def unusable_database_message(path: Path) -> str | None:
     """Why dbt could never build the warehouse at `path`, if it could not (exit code 2)."""
-    if '"' in catalog_name(path):
+    name = catalog_name(path)
+    if '"' in name:
         return (
             f"warehouse {path}: its file name holds a double quote, which dbt cannot use in the "
-            f"database name DuckDB derives from it ({catalog_name(path)}); rename the file "
+            f"database name DuckDB derives from it ({name}); rename the file "
+            "or set HF_TRENDS_DB to another path"
+        )
+    if name.lower() in RESERVED_CATALOGS:
+        return (
+            f"warehouse {path}: DuckDB keeps the database name {name!r} (from the file name up "
+            "to its first dot) for itself, so dbt could not build it; rename the file "
             "or set HF_TRENDS_DB to another path"
         )
     return None

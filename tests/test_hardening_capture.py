@@ -130,6 +130,21 @@ def test_a_double_quote_in_the_warehouse_name_is_refused_up_front(
     assert "holds a double quote" in line
 
 
+@pytest.mark.parametrize("name", ["main.duckdb", "SYSTEM.duckdb", "temp.db.duckdb"])
+def test_a_file_named_like_a_duckdb_catalog_is_refused_up_front(
+    tmp_path: Path, fixture_file: Path, name: str
+) -> None:
+    database = tmp_path / name
+    landed = ingest(database, "--from-file", fixture_file, check=False)
+    assert landed.returncode == 2 and "Traceback" not in landed.stderr
+    (line,) = [line for line in landed.stderr.splitlines() if line.startswith("ERROR")]
+    assert "keeps the database name" in line and str(database) in line
+    assert not database.exists()
+    database.touch()
+    checked = run([sys.executable, "-m", "ingest.lockcheck"], database, check=False)
+    assert checked.returncode == 2 and "keeps the database name" in checked.stderr
+
+
 def test_a_single_quote_and_dots_are_fine(tmp_path: Path, fixture_file: Path) -> None:
     database = tmp_path / "it's.a.warehouse.duckdb"
     ingest(database, "--from-file", fixture_file)
