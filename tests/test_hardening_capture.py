@@ -113,36 +113,30 @@ def test_a_crawl_at_a_taken_capture_time_is_refused(tmp_path: Path, fixture_file
 QUOTED = "wa re'h\"ouse ü.duckdb"
 
 
-def test_a_double_quote_in_the_warehouse_name_is_refused_up_front(
-    tmp_path: Path, fixture_file: Path
-) -> None:
-    database = tmp_path / QUOTED
-    landed = ingest(database, "--from-file", fixture_file, check=False)
-    assert landed.returncode == 2 and "Traceback" not in landed.stderr
-    (line,) = [line for line in landed.stderr.splitlines() if line.startswith("ERROR")]
-    assert "holds a double quote" in line and str(database) in line
-    assert not database.exists()
-    # make build checks first (lockcheck), before dbt's parser error.
-    database.touch()
-    checked = run([sys.executable, "-m", "ingest.lockcheck"], database, check=False)
-    assert checked.returncode == 2
-    (line,) = [line for line in checked.stderr.splitlines() if line.startswith("ERROR")]
-    assert "holds a double quote" in line
-
-
-@pytest.mark.parametrize("name", ["main.duckdb", "SYSTEM.duckdb", "temp.db.duckdb"])
-def test_a_file_named_like_a_duckdb_catalog_is_refused_up_front(
-    tmp_path: Path, fixture_file: Path, name: str
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (QUOTED, "holds a double quote"),
+        ("main.duckdb", "keeps the database name"),
+        ("SYSTEM.duckdb", "keeps the database name"),
+        ("temp.db.duckdb", "keeps the database name"),
+    ],
+)
+def test_a_warehouse_name_dbt_cannot_build_is_refused_up_front(
+    tmp_path: Path, fixture_file: Path, name: str, reason: str
 ) -> None:
     database = tmp_path / name
     landed = ingest(database, "--from-file", fixture_file, check=False)
     assert landed.returncode == 2 and "Traceback" not in landed.stderr
     (line,) = [line for line in landed.stderr.splitlines() if line.startswith("ERROR")]
-    assert "keeps the database name" in line and str(database) in line
+    assert reason in line and str(database) in line
     assert not database.exists()
+    # make build checks first (lockcheck), before dbt's own error.
     database.touch()
     checked = run([sys.executable, "-m", "ingest.lockcheck"], database, check=False)
-    assert checked.returncode == 2 and "keeps the database name" in checked.stderr
+    assert checked.returncode == 2
+    (line,) = [line for line in checked.stderr.splitlines() if line.startswith("ERROR")]
+    assert reason in line
 
 
 def test_a_single_quote_and_dots_are_fine(tmp_path: Path, fixture_file: Path) -> None:

@@ -22,6 +22,18 @@ history as (
 
 ),
 
+-- The history again, for what is new in it: DuckDB materialises a CTE that is read twice, and
+-- this one holds every observation.
+history_stamps as (
+
+    select
+        model_id,
+        snapshot_id,
+        appended_at,
+    from {{ ref('model_observation_history') }}
+
+),
+
 snapshots as (
 
     select * from {{ ref('snapshots') }}
@@ -42,12 +54,10 @@ categories as (
 
 -- An `--expand` crawl that left out fields the marts need carries nulls for them; comparing it
 -- with a full observation would invent changes, so growth is measured between full ones only.
-full_observations as (
+full_snapshots as (
 
-    select history.*
-    from history
-    inner join snapshots on history.snapshot_id = snapshots.snapshot_id
-    where snapshots.is_full_observation
+    select snapshot_id from snapshots
+    where is_full_observation
 
 ),
 
@@ -62,9 +72,13 @@ watermark as (
 {% endif -%}
 new_observations as (
 
-    select * from full_observations
+    select
+        history_stamps.model_id,
+        history_stamps.snapshot_id,
+    from history_stamps
+    semi join full_snapshots on history_stamps.snapshot_id = full_snapshots.snapshot_id
     {%- if is_incremental() %}
-    where appended_at > (select watermark.appended_at from watermark)
+    where history_stamps.appended_at > (select watermark.appended_at from watermark)
     {%- endif %}
 
 ),
@@ -80,11 +94,31 @@ new_per_model as (
 
 ),
 
+full_observations as (
+
+    select history.*
+    from history
+    semi join full_snapshots on history.snapshot_id = full_snapshots.snapshot_id
+
+),
+
 -- Models with one new observation, later than any other full one they have: their newest and
 -- previous full observations as int_models_deduplicated keeps them.
 models_from_newest as (
 
-    select newest.*
+    select
+        newest.model_id,
+        newest.category,
+        newest.snapshot_id,
+        newest.snapshot_at,
+        newest.previous_snapshot_id,
+        newest.previous_snapshot_at,
+        newest.downloads,
+        newest.likes,
+        newest.downloads_all_time,
+        newest.previous_downloads,
+        newest.previous_likes,
+        newest.previous_downloads_all_time,
     from newest
     inner join new_per_model
         on
@@ -101,20 +135,7 @@ models_from_newest as (
 
 pairs_from_newest as (
 
-    select
-        model_id,
-        category,
-        snapshot_id,
-        snapshot_at,
-        previous_snapshot_id,
-        previous_snapshot_at,
-        downloads,
-        likes,
-        downloads_all_time,
-        previous_downloads,
-        previous_likes,
-        previous_downloads_all_time,
-    from models_from_newest
+    select * from models_from_newest
     where previous_snapshot_id is not null
 
 ),
