@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import html
 import logging
 import sys
 import time
@@ -26,10 +25,10 @@ from hf_common.cli import (
     positive_int,
     raise_on_sigterm,
 )
-from plots import catalogue, data, figures, lineage, report, style, tables
-from plots.catalog import FIGURES, TABLE_SECTIONS, FigureSpec, render
-from plots.facts import compute_facts
-from plots.shared import Facts, FigureEntry, Section
+from plots import contents, data, figures, report, style
+from plots.contents import FIGURES
+from plots.figures import render
+from plots.shared import FigureEntry, FigureSpec
 from plots.warehouse import WarehouseError, open_warehouse
 
 log = logging.getLogger("plots")
@@ -169,68 +168,6 @@ def draw_all(
     return entries, unsaved
 
 
-def report_sections(
-    con: duckdb.DuckDBPyConnection, entries: list[FigureEntry], facts: Facts
-) -> list[Section]:
-    """A section per drawn figure, with its tables, then the sections of tables alone.
-
-    Figures without data (placeholders) get no section each: one short note, where the first
-    of them would have been, says which they are and why. "The Hub's full catalogue" and "Who
-    builds on whom" open with their findings, just before the first of their figures (or the
-    note).
-    """
-    specs = {spec.name: spec for spec in FIGURES}
-    drawn = [entry for entry in entries if not entry.rendered.placeholder_reason]
-    sections = [
-        Section(
-            entry.name,
-            f"{number}. {entry.question}",
-            figures=[entry],
-            tables=[tables.load(con, t) for t in specs[entry.name].tables],
-            marts=specs[entry.name].section_marts,
-        )
-        for number, entry in enumerate(drawn, 1)
-    ]
-    missing = [entry for entry in entries if entry.rendered.placeholder_reason]
-    if missing:
-        at = entries.index(missing[0])
-        sections.insert(at, not_drawn_section(missing))
-    sections += [
-        Section(
-            section.name,
-            section.question,
-            tables=[tables.load(con, t) for t in section.tables],
-            marts=section.marts,
-        )
-        for section in TABLE_SECTIONS
-    ]
-    missing_names = {entry.name for entry in missing}
-    for module in (catalogue, lineage):
-        ids = module.FIGURE_NAMES | ({NOT_DRAWN} if module.FIGURE_NAMES & missing_names else set())
-        first = next((i for i, s in enumerate(sections) if s.id in ids), None)
-        sections.insert(len(sections) if first is None else first, module.section(facts))
-    return sections
-
-
-NOT_DRAWN = "figures-not-drawn"
-
-
-def not_drawn_section(missing: list[FigureEntry]) -> Section:
-    """One short note for every figure the warehouse has no data for, grouped by reason."""
-    by_reason: dict[str, list[str]] = {}
-    for entry in missing:
-        by_reason.setdefault(entry.rendered.placeholder_reason or "", []).append(entry.question)
-    items = "".join(
-        f"<li>{html.escape(reason)} <small>({html.escape('; '.join(questions))})</small></li>"
-        for reason, questions in by_reason.items()
-    )
-    return Section(
-        NOT_DRAWN,
-        f"Not drawn: {style.counted(len(missing), 'figure')} without data",
-        html=f'<ul class="placeholder">{items}</ul>',
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     path = database_path(args.database)
     con = open_warehouse(path)
@@ -240,13 +177,12 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise WarehouseError(f"cannot create the output directory {args.out}: {exc}") from None
         entries, unsaved = draw_all(con, args)
-        facts = compute_facts(con)
-        sections = report_sections(con, entries, facts)
+        sections = contents.sections(con, entries, contents.select_facts(con))
     finally:
         con.close()
     report_path = args.out / "report.html"
     try:
-        report.write_report(report_path, facts, sections, str(path), docs_url(args))
+        report.write_report(report_path, sections, str(path), docs_url(args))
     except OSError as exc:
         log.error("cannot write %s: %s", report_path, exc.strerror or exc)
         return EXIT_FAILED

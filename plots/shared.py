@@ -1,63 +1,28 @@
-"""The types every part of plots/ passes around: a figure drawn, a table, a report section.
+"""The types every part of plots/ passes around: a figure to draw and drawn, a table, the
+report's facts, a report section.
 
-Imports nothing else from plots/, so any module can use them without an import cycle: the
-sections (catalogue.py, lineage.py) build `Section`s that report.py renders, and report.py
-reads their sentences, without either importing the other to get at a type.
+Imports nothing else from plots/, so any module can use them without an import cycle: each
+module of plots/sections/ defines its part of the report with them, cli.py draws and assembles,
+report.py renders the `Section`s, and none of them imports another to get at a type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import duckdb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-# What the report states, by name: selected from the reporting marts (plots.facts) and worded
-# by the report and the sections.
-Facts = dict[str, Any]
+Connection = duckdb.DuckDBPyConnection
+T = TypeVar("T")
 
 # How a column's cells are formatted, and sorted (text, or by the number behind the text). A
 # year is a number printed without a thousands separator.
 TEXT, INTEGER, SHARE, DECIMAL, DATE, FLAG = "text", "integer", "share", "decimal", "date", "flag"
 YEAR = "year"
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One row of marts.notebook_claims: a seed notebook claim as dbt judged it. The report
-    words it; every verdict, basis and threshold here was decided in the mart."""
-
-    claim_id: str
-    claim: str
-    verdict: str
-    decided_on: str
-    undecidable_reason: str | None
-    text_share_of_models: float | None
-    text_share_of_downloads: float | None
-    text_share_of_likes: float | None
-    text_share_of_trending_score: float | None
-    models_leader: str | None
-    models_leader_share: float | None
-    text_leads_models: bool | None
-    downloads_leader: str | None
-    downloads_leader_share: float | None
-    text_leads_downloads: bool | None
-    likes_leader: str | None
-    likes_leader_share: float | None
-    text_leads_likes: bool | None
-    trending_score_leader: str | None
-    trending_score_leader_share: float | None
-    text_leads_trending_score: bool | None
-    recent_year: int | None
-    recent_model_count: int | None
-    recent_share_of_models: float | None
-    earlier_year: int | None
-    earlier_model_count: int | None
-    earlier_share_of_models: float | None
-    release_ratio: float | None
-    sharp_increase_ratio: float | None
 
 
 @dataclass
@@ -111,7 +76,86 @@ class Section:
     id: str
     title: str
     paragraphs: Sequence[str] = ()
-    html: str = ""  # already escaped markup (the seed findings' table)
+    bullets: Sequence[str] = ()  # findings, one sentence each
+    missing: str | None = None  # why the section has no findings
+    findings: Sequence[Finding] = ()  # the seed findings' table
+    not_drawn: Sequence[NotDrawn] = ()
     figures: Sequence[FigureEntry] = ()
     tables: Sequence[Table] = ()
     marts: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure: the question it answers, every mart it selects from (its caption's included),
+    how its data is selected and how it is drawn, and the tables of the rows behind it.
+
+    Its exposure in models/marts/_marts__exposures.yml depends on `section_marts` (a test
+    compares them)."""
+
+    name: str
+    question: str
+    marts: tuple[str, ...]
+    load: Callable[[Connection], Any]
+    draw: Callable[[Any, str], Rendered]
+    tables: tuple[TableSpec, ...] = ()
+
+    @property
+    def section_marts(self) -> tuple[str, ...]:
+        """Every mart the figure's report section reads: the figure's, then its tables'."""
+        extra = [t.mart for t in self.tables if t.mart not in self.marts]
+        return (*self.marts, *dict.fromkeys(extra))
+
+
+class Facts:
+    """What the report states, one typed group per section (`SampleFacts`, `GrowthFacts`, …),
+    each selected from that section's reporting marts. A group whose marts are missing or empty
+    is absent, and `get` gives None: the prose that needs it is left out."""
+
+    def __init__(self, groups: Iterable[object] = ()) -> None:
+        self._groups: dict[type, object] = {type(group): group for group in groups}
+
+    def get(self, kind: type[T]) -> T | None:
+        return cast(T | None, self._groups.get(kind))
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    """How one section's facts are selected, and the marts they come from (the report's
+    exposure depends on every group's marts)."""
+
+    name: str
+    marts: tuple[str, ...]
+    select: Callable[[Connection], object]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One row of the seed findings' table: a claim, its verdict, the numbers behind it."""
+
+    claim: str
+    verdict: str
+    reasoning: str
+
+
+@dataclass(frozen=True)
+class NotDrawn:
+    """Figures without data, under the one reason they share."""
+
+    reason: str
+    questions: Sequence[str]
+
+
+@dataclass(frozen=True)
+class ReportPart:
+    """One part of the report, as its module in plots/sections/ defines it: the facts it
+    selects, its opening section (prose, and tables if any) worded from the facts, and its
+    figures, each drawn as a numbered section of its own after the opening.
+
+    plots/contents.py lists the parts in the report's order; a new figure is one more
+    `FigureSpec` in its part's `figures`."""
+
+    figures: tuple[FigureSpec, ...] = ()
+    facts: tuple[FactGroup, ...] = ()
+    opening: Callable[[Facts], Section] | None = None
+    tables: tuple[TableSpec, ...] = ()  # the opening section's tables

@@ -297,7 +297,7 @@ def floats(row: tuple[Any, ...]) -> list[float]:
 
 
 def test_the_use_trend_says_which_points_came_from_an_archive(history: History) -> None:
-    from plots import catalogue
+    from plots.sections import catalogue
 
     with duckdb.connect(str(history.database), read_only=True) as con:
         trend = catalogue.use_trend(con)

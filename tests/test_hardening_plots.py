@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plots import catalog, data, figures, tables
+from plots import contents, data, figures, tables
+from plots.sections import categories
 from tests.conftest import FIXTURE_SNAPSHOT_AT, dbt_build, ingest
 from tests.replay_hub import iter_raw_objects
 
@@ -36,15 +37,15 @@ def huge_label_warehouse(tmp_path_factory: pytest.TempPathFactory, fixture_file:
 def test_a_huge_category_is_ellipsised_in_the_figure_and_whole_in_its_table(
     huge_label_warehouse: Path, tmp_path: Path
 ) -> None:
-    spec = next(s for s in catalog.FIGURES if s.name == "downloads_by_category")
+    spec = next(s for s in contents.FIGURES if s.name == "downloads_by_category")
     with duckdb.connect(str(huge_label_warehouse), read_only=True) as con:
-        loaded = data.category_metric(con, metric="total_downloads")
+        loaded = categories.category_metric(con, metric="total_downloads")
         # Checked before anything is drawn: unbounded, the drawing takes minutes and 20 GB.
         assert max(len(c) for c in loaded.categories) == data.MAX_LABEL_CHARS
         assert HUGE_TAG[: data.MAX_LABEL_CHARS - 1] + "…" in loaded.categories
-        table = tables.load(con, tables.DOWNLOADS_BY_CATEGORY)
+        table = tables.load(con, categories.DOWNLOADS_BY_CATEGORY)
         assert HUGE_TAG in [row[0] for row in table.rows]
-        rendered = catalog.render(spec, con, "Sample: test.")
+        rendered = figures.render(spec, con, "Sample: test.")
     assert not rendered.failed and rendered.placeholder_reason is None
     ticks = [t.get_text() for t in rendered.fig.axes[0].get_yticklabels()]
     assert max(len(t) for t in ticks) < figures.MODEL_LABEL_CHARS + 20

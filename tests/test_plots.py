@@ -33,15 +33,28 @@ from typing import Any
 import duckdb
 import pytest
 import yaml
+from markupsafe import escape
 from matplotlib import image as mpimg
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from hf_common.cli import missing_warehouse_message
-from plots import catalogue, cli, data, export, figures, style, tables
+from plots import cli, data, export, figures, shared, style
 from plots import report as html_report
-from plots.catalog import FIGURES, TABLE_SECTIONS, render
-from plots.facts import compute_facts, report_marts
-from plots.shared import Claim
+from plots.contents import FIGURES, report_marts, select_facts
+from plots.figures import render
+from plots.sections import catalogue, publishers
+from plots.sections import claims as claims_section
+from plots.sections import findings as findings_section
+from plots.sections import growth as growth_section
+from plots.sections import sample as sample_section
+from plots.sections.catalogue import CatalogueFacts
+from plots.sections.categories import CategoryFacts
+from plots.sections.claims import Claim
+from plots.sections.growth import GrowthFacts
+from plots.sections.popularity import PopularityFacts
+from plots.sections.releases import YearFacts
+from plots.sections.sample import SampleFacts
+from plots.shared import Facts, Section
 from plots.style import percent
 from tests.conftest import REPO, SECOND_SNAPSHOT_AT, Series, run, second_snapshot
 
@@ -73,7 +86,7 @@ def scalar(con: duckdb.DuckDBPyConnection, query: str) -> Any:
     return sql(con, query)[0][0]
 
 
-def drawn(name: str, con: duckdb.DuckDBPyConnection, caption: str) -> figures.Rendered:
+def drawn(name: str, con: duckdb.DuckDBPyConnection, caption: str) -> shared.Rendered:
     spec = next(s for s in FIGURES if s.name == name)
     rendered = render(spec, con, caption)
     assert rendered.placeholder_reason is None, rendered.placeholder_reason
@@ -101,7 +114,7 @@ def test_every_figure_and_the_report_are_written(series: Series) -> None:
     assert (series.out / "report.html").is_file()
     # Two snapshots and every mart built: only the full-catalogue figures fall back to a
     # placeholder, since these snapshots are samples (tests/test_catalogue.py checks them).
-    assert f"({len(catalogue.FIGURE_NAMES)} placeholders)" in series.result.stderr
+    assert f"({len(catalogue.PART.figures)} placeholders)" in series.result.stderr
 
 
 def test_help_exits_zero() -> None:
@@ -351,11 +364,11 @@ def test_growth_axis_labels_do_not_overlap(con: duckdb.DuckDBPyConnection, capti
     assert all(a.x1 < b.x0 for a, b in itertools.pairwise(ticks)), "tick labels overlap"
 
 
-def flat_growth(compared: int = 991) -> data.Growth:
+def flat_growth(compared: int = 991) -> growth_section.Growth:
     """Two snapshots in which no model gained a like and no category moved."""
     from datetime import datetime
 
-    return data.Growth(
+    return growth_section.Growth(
         previous_at=datetime(2025, 12, 1, 21),
         latest_at=datetime(2025, 12, 8, 21),
         days_between=7.0,
@@ -373,7 +386,7 @@ def flat_growth(compared: int = 991) -> data.Growth:
 
 
 def test_no_growth_is_said_not_drawn_as_zero_bars() -> None:
-    rendered = figures.growth(flat_growth(), "Sample: test.")
+    rendered = growth_section.draw_growth(flat_growth(), "Sample: test.")
     assert rendered.title.startswith("No growth: none of the 991 models gained likes")
     assert "tie" not in rendered.title
     # No zero-length bars: the panels say it in words.
@@ -384,20 +397,20 @@ def test_no_growth_is_said_not_drawn_as_zero_bars() -> None:
 
 
 def test_report_says_no_growth_instead_of_a_tie_at_zero() -> None:
-    facts = {
-        "growth_previous_date": "2025-12-01",
-        "growth_latest_date": "2025-12-08",
-        "growth_model_count": 991,
-        "growth_median_likes_per_day": 0.0,
-        "growth_top_model": "org/model-0",
-        "growth_top_likes_per_day": 0.0,
-        "growth_top_tie_count": 991,
-    }
-    sentence = html_report.growth_sentence(facts)
-    assert "no growth" in sentence and "tied" not in sentence and "0.0 a day" not in sentence
-    grown = html_report.growth_sentence(
-        {**facts, "growth_top_likes_per_day": 2.5, "growth_top_tie_count": 1}
+    facts = GrowthFacts(
+        previous_date="2025-12-01",
+        latest_date="2025-12-08",
+        model_count=991,
+        median_likes_per_day=0.0,
+        top_model="org/model-0",
+        top_likes_per_day=0.0,
+        top_tie_count=991,
+        text_generation_share_of_likes_gained=None,
+        text_generation_share_of_models=None,
     )
+    sentence = growth_section.growth_sentence(facts)
+    assert "no growth" in sentence and "tied" not in sentence and "0.0 a day" not in sentence
+    grown = growth_section.growth_sentence(replace(facts, top_likes_per_day=2.5, top_tie_count=1))
     assert "org/model-0 the most (2.5 a day)" in grown
 
 
@@ -426,7 +439,7 @@ def test_equal_share_is_a_straight_line(con: duckdb.DuckDBPyConnection, caption:
 def test_plots_compute_nothing() -> None:
     """Aggregates, windows and verdicts live in the reporting marts; plots/ only selects and
     formats."""
-    for path in sorted((REPO / "plots").glob("*.py")):
+    for path in sorted((REPO / "plots").rglob("*.py")):
         text = path.read_text().lower()
         assert not re.search(r"group by| over \(", text), path.name
         # A verdict plots/ could hand out is a quoted verdict word or a threshold of its own;
@@ -585,8 +598,8 @@ def reference_facts(recorded: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def facts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    return compute_facts(con)
+def facts(con: duckdb.DuckDBPyConnection) -> Facts:
+    return select_facts(con)
 
 
 @pytest.fixture(scope="session")
@@ -594,49 +607,65 @@ def reference(fixture_file: Path) -> dict[str, Any]:
     return reference_facts(json.loads(fixture_file.read_text()))
 
 
-# Every number the report states, each checked on its own.
-FACT_KEYS = (
-    "snapshot_count",
-    "model_count",
-    "latest_model_count",
-    "latest_own_month_count",
-    "latest_own_month_share",
-    "latest_last_30_days_count",
-    "latest_last_30_days_share",
-    "placeholder_count",
-    "placeholder_share",
-    "categorised_model_count",
-    "category_count",
-    "text_share_models",
-    "text_share_downloads",
-    "text_share_likes",
-    "text_share_trending",
-    "top_downloads_category",
-    "top_downloads_category_share",
-    "top_likes_category",
-    "top_trending_category_share",
-    "text_generation_share_models",
-    "text_generation_share_likes",
-    "top1pct_model_count",
-    "top1pct_download_share",
-    "zero_download_count",
-    "median_downloads",
-    "mean_downloads",
-    "r_downloads_likes",
-    "r_strength",
-    "newest_year",
-    "first_year",
-    "text_share_first_year",
-    "text_share_last_year",
-    "last_year_count",
-    "text_share_peak",
-    "growth_model_count",
-    "growth_median_likes_per_day",
-    "growth_top_model",
-    "growth_top_likes_per_day",
-    "growth_top_tie_count",
-    "growth_text_generation_share_of_likes_gained",
-)
+# Every number the report states, each checked on its own: where the report's facts hold it.
+FACT_KEYS: dict[str, tuple[type, str]] = {
+    "snapshot_count": (SampleFacts, "snapshot_count"),
+    "model_count": (SampleFacts, "model_count"),
+    "latest_model_count": (SampleFacts, "latest_model_count"),
+    "latest_own_month_count": (SampleFacts, "latest_own_month_count"),
+    "latest_own_month_share": (SampleFacts, "latest_own_month_share"),
+    "latest_last_30_days_count": (SampleFacts, "latest_last_30_days_count"),
+    "latest_last_30_days_share": (SampleFacts, "latest_last_30_days_share"),
+    "placeholder_count": (SampleFacts, "placeholder_count"),
+    "placeholder_share": (SampleFacts, "placeholder_share"),
+    "categorised_model_count": (CategoryFacts, "categorised_model_count"),
+    "category_count": (CategoryFacts, "category_count"),
+    "text_share_models": (CategoryFacts, "text_share_models"),
+    "text_share_downloads": (CategoryFacts, "text_share_downloads"),
+    "text_share_likes": (CategoryFacts, "text_share_likes"),
+    "text_share_trending": (CategoryFacts, "text_share_trending"),
+    "top_downloads_category": (CategoryFacts, "top_downloads.category"),
+    "top_downloads_category_share": (CategoryFacts, "top_downloads.share"),
+    "top_likes_category": (CategoryFacts, "top_likes.category"),
+    "top_trending_category_share": (CategoryFacts, "top_trending.share"),
+    "text_generation_share_models": (CategoryFacts, "text_generation_share_models"),
+    "text_generation_share_likes": (CategoryFacts, "text_generation_share_likes"),
+    "top1pct_model_count": (PopularityFacts, "top1pct_model_count"),
+    "top1pct_download_share": (PopularityFacts, "top1pct_download_share"),
+    "zero_download_count": (PopularityFacts, "zero_download_count"),
+    "median_downloads": (PopularityFacts, "median_downloads"),
+    "mean_downloads": (PopularityFacts, "mean_downloads"),
+    "r_downloads_likes": (PopularityFacts, "r_downloads_likes"),
+    "r_strength": (PopularityFacts, "r_strength"),
+    "newest_year": (YearFacts, "newest_year"),
+    "first_year": (YearFacts, "first.year"),
+    "text_share_first_year": (YearFacts, "first.share"),
+    "text_share_last_year": (YearFacts, "last.share"),
+    "last_year_count": (YearFacts, "last.year_model_count"),
+    "text_share_peak": (YearFacts, "peak_share"),
+    "growth_model_count": (GrowthFacts, "model_count"),
+    "growth_median_likes_per_day": (GrowthFacts, "median_likes_per_day"),
+    "growth_top_model": (GrowthFacts, "top_model"),
+    "growth_top_likes_per_day": (GrowthFacts, "top_likes_per_day"),
+    "growth_top_tie_count": (GrowthFacts, "top_tie_count"),
+    "growth_text_generation_share_of_likes_gained": (
+        GrowthFacts,
+        "text_generation_share_of_likes_gained",
+    ),
+}
+
+
+# Stated by the report, not checked against the served JSON on its own.
+REPORTED = {**FACT_KEYS, "newest_year_share": (YearFacts, "newest_year_share")}
+
+
+def fact(facts: Facts, key: str) -> Any:
+    kind, path = REPORTED[key]
+    value: Any = facts.get(kind)
+    assert value is not None, f"no {kind.__name__}"
+    for name in path.split("."):
+        value = getattr(value, name)
+    return value
 
 
 # The numbers the seed claims' verdicts compare: columns of marts.notebook_claims, by claim.
@@ -650,30 +679,35 @@ CLAIM_COLUMNS = {
 
 
 @pytest.mark.parametrize("key", FACT_KEYS)
-def test_fact_equals_the_served_json(
-    facts: dict[str, Any], reference: dict[str, Any], key: str
-) -> None:
+def test_fact_equals_the_served_json(facts: Facts, reference: dict[str, Any], key: str) -> None:
     """The report's number against the served JSON, not against the mart it is read from."""
     expected = reference[key]
-    assert facts[key] == (pytest.approx(expected) if isinstance(expected, float) else expected)
+    assert fact(facts, key) == (
+        pytest.approx(expected) if isinstance(expected, float) else expected
+    )
 
 
 @pytest.mark.parametrize("key", CLAIM_COLUMNS)
 def test_claim_figure_equals_the_served_json(
-    facts: dict[str, Any], reference: dict[str, Any], key: str
+    facts: Facts, reference: dict[str, Any], key: str
 ) -> None:
     """What a verdict compares, in marts.notebook_claims, against the served JSON."""
     claim_id, column = CLAIM_COLUMNS[key]
     expected = reference[key]
-    got = getattr(facts["claims"][claim_id], column)
+    judged = facts.get(claims_section.ClaimFacts)
+    assert judged is not None
+    got = getattr(next(c for c in judged.claims if c.claim_id == claim_id), column)
     assert got == (pytest.approx(expected) if isinstance(expected, float) else expected)
 
 
-def test_every_fact_group_is_computed(facts: dict[str, Any], reference: dict[str, Any]) -> None:
+def test_every_fact_group_is_computed(facts: Facts, reference: dict[str, Any]) -> None:
     # Two snapshots and every mart built: no group of facts may be left out.
     assert set(FACT_KEYS) | set(CLAIM_COLUMNS) == set(reference)
-    assert set(FACT_KEYS) <= set(facts)
-    assert [c.claim_id for c in facts["claims"].values()] == [
+    for kind in {kind for kind, _ in FACT_KEYS.values()}:
+        assert facts.get(kind) is not None, kind.__name__
+    judged = facts.get(claims_section.ClaimFacts)
+    assert judged is not None
+    assert [c.claim_id for c in judged.claims] == [
         "text_dominates",
         "llm_growth",
         "release_growth",
@@ -732,9 +766,7 @@ def test_every_key_finding_carries_a_number(report: tuple[str, ReportParser]) ->
         assert re.search(r"\d", sentence), sentence
 
 
-def test_report_states_the_computed_numbers(
-    report: tuple[str, ReportParser], facts: dict[str, Any]
-) -> None:
+def test_report_states_the_computed_numbers(report: tuple[str, ReportParser], facts: Facts) -> None:
     text, _ = report
     for key in (
         "text_share_models",
@@ -744,10 +776,10 @@ def test_report_states_the_computed_numbers(
         "latest_last_30_days_share",
         "newest_year_share",
     ):
-        assert percent(facts[key]) in text, key
-    assert f"{facts['latest_own_month_count']:,}" in text
-    r = f"{facts['r_downloads_likes']:.2f}"
-    assert f"are {facts['r_strength']} correlated: Pearson r = {r}" in text
+        assert percent(fact(facts, key)) in text, key
+    assert f"{fact(facts, 'latest_own_month_count'):,}" in text
+    r = f"{fact(facts, 'r_downloads_likes'):.2f}"
+    assert f"are {fact(facts, 'r_strength')} correlated: Pearson r = {r}" in text
 
 
 def test_report_judges_the_seeds_three_findings(report: tuple[str, ReportParser]) -> None:
@@ -771,7 +803,7 @@ def test_report_inlines_every_figure_without_its_title(
 ) -> None:
     _, parsed = report
     # The catalogue's figures have no data on a sample: one note stands for them, no image.
-    drawn = [s for s in FIGURES if s.name not in catalogue.FIGURE_NAMES]
+    drawn = [s for s in FIGURES if s not in catalogue.PART.figures]
     assert len(parsed.images) == len(drawn)
     for src, spec in zip(parsed.images, drawn, strict=True):
         assert src.startswith("data:image/png;base64,"), src[:40]
@@ -788,10 +820,10 @@ def test_report_has_a_section_per_figure_linked_to_its_marts(
     text, _ = report
     note = text.split('<section id="figures-not-drawn">', 1)[1].split("</section>", 1)[0]
     for spec in FIGURES:
-        if spec.name in catalogue.FIGURE_NAMES:
+        if spec in catalogue.PART.figures:
             # No data on a sample: named in the one note instead of a section of its own.
             assert f'<section id="{spec.name}">' not in text
-            assert html.escape(spec.question) in note, spec.name
+            assert escape(spec.question) in note, spec.name
             continue
         assert f'<section id="{spec.name}">' in text
         section = text.split(f'<section id="{spec.name}">', 1)[1].split("</section>", 1)[0]
@@ -809,8 +841,8 @@ def test_report_tables_equal_their_marts(
 ) -> None:
     text, _ = report
     # The catalogue's tables are empty on a sample: tests/test_catalogue.py checks them.
-    drawn = [s for s in FIGURES if s.name not in catalogue.FIGURE_NAMES]
-    specs = [t for s in drawn for t in s.tables] + [t for s in TABLE_SECTIONS for t in s.tables]
+    drawn = [s for s in FIGURES if s not in catalogue.PART.figures]
+    specs = [t for s in drawn for t in s.tables] + list(publishers.TABLES)
     for spec in specs:
         rows = sql(con, spec.sql)
         assert rows, f"{spec.name}: marts.{spec.mart} gave no rows"
@@ -818,7 +850,7 @@ def test_report_tables_equal_their_marts(
         assert table.count("<tr>") == len(rows) + 1, spec.name  # + the heading row
         first = [html_report.cell(v, c.kind)[0] for v, c in zip(rows[0], spec.columns, strict=True)]
         for shown in first:
-            assert f">{html.escape(shown)}</td>" in table, (spec.name, shown)
+            assert f">{escape(shown)}</td>" in table, (spec.name, shown)
 
 
 # --------------------------------------------------------------------------- the report's edges
@@ -864,18 +896,31 @@ def test_counts_of_one_are_singular(report: tuple[str, ReportParser]) -> None:
 
 
 def test_one_snapshot_is_said_in_the_singular() -> None:
-    facts = {
-        "snapshot_count": 1,
-        "model_count": 1,
-        "latest_sample_description": "a sample",
-        "latest_is_full_catalogue": True,
-        "placeholder_count": 1,
-        "placeholder_share": 1.0,
-    }
-    paragraphs = html_report.sample_paragraphs(facts)
+    facts = Facts(
+        [
+            SampleFacts(
+                snapshot_count=1,
+                model_count=1,
+                placeholder_count=1,
+                placeholder_share=1.0,
+                latest_age_days=None,
+                built_at="2025-12-01 21:00 UTC",
+                latest_snapshot_date="2025-12-01",
+                latest_snapshot_month="December 2025",
+                latest_sample_description="a sample",
+                latest_is_full_catalogue=True,
+                latest_model_count=1,
+                latest_own_month_count=1,
+                latest_own_month_share=1.0,
+                latest_last_30_days_count=1,
+                latest_last_30_days_share=1.0,
+            )
+        ]
+    )
+    paragraphs = sample_section.paragraphs(facts)
     assert "holds 1 snapshot and 1 distinct model;" in paragraphs[0]
     assert paragraphs[-1].startswith("1 model (100%) carry")
-    growth = html_report.key_findings(facts)[-1]
+    growth = findings_section.opening(facts).bullets[-1]
     assert (
         growth
         == "Growth is not measured yet: the warehouse holds 1 snapshot and growth needs 2 or more."
@@ -911,12 +956,18 @@ def test_license_drift_has_no_empty_row_or_column(
     assert "Non-commercial" in plotted["child_labels"]
 
 
+def sources(docs_url: str | None) -> str:
+    """The sources line of a section drawn from marts.models."""
+    page = html_report.build_html([Section("x", "X", marts=["models"])], "db", docs_url)
+    return page.split('<p class="sources">', 1)[1].split("</p>", 1)[0]
+
+
 def test_sources_link_only_to_a_given_docs_site() -> None:
-    plain = html_report.sources_html(["models"], None)
+    plain = sources(None)
     assert "<a " not in plain and "marts.models" in plain
-    linked = html_report.sources_html(["models"], "http://docs.example/")
+    linked = sources("http://docs.example/")
     assert 'href="http://docs.example/#!/model/model.hf_trends.models"' in linked
-    relative = html_report.sources_html(["models"], "static_index.html")
+    relative = sources("static_index.html")
     assert 'href="static_index.html#!/model/model.hf_trends.models"' in relative
 
 
@@ -937,12 +988,23 @@ def test_a_docs_site_beside_the_report_is_linked_relatively(
     assert f'href="{url}#!/model/model.hf_trends.' in (elsewhere / "report.html").read_text()
 
 
-CATALOGUE_FACTS: dict[str, Any] = {
-    "catalogue_model_count": 2000,
-    "catalogue_date": "2025-12-01",
-    "catalogue_placeholder_count": 40,
-    "catalogue_window_from": "December 2024",
-}
+CATALOGUE_FACTS = Facts(
+    [
+        CatalogueFacts(
+            date="2025-12-01",
+            description="full catalogue",
+            model_count=2000,
+            categorised_count=1500,
+            placeholder_count=40,
+            released_since_2022=1800,
+            window_from="December 2024",
+            peak_month=None,
+            peak_count=None,
+            text_share_models=0.4,
+            text_share_downloads=0.6,
+        )
+    ]
+)
 
 
 def judged(claim_id: str, **columns: Any) -> Claim:
@@ -959,49 +1021,50 @@ def test_release_growth_is_worded_from_the_marts_ratio_and_threshold() -> None:
         "release_ratio": 1.5,
         "sharp_increase_ratio": 1.5,
     }
-    worded = html_report.release_growth(judged("release_growth", **row), CATALOGUE_FACTS)
+    worded = claims_section.release_growth(judged("release_growth", **row), CATALOGUE_FACTS)
     assert "300 models of the full catalogue (2025-12-01)" in worded
     assert "against 200 in the 12 months before: 1.5 times as many" in worded
     assert "a sharp increase means at least 1.5)" in worded
     # The threshold is the mart's: plots/ states whatever the column holds.
     other = judged("release_growth", **{**row, "release_ratio": 1.2, "sharp_increase_ratio": 2.0})
     assert "1.2 times as many (a sharp increase means at least 2.0)" in (
-        html_report.release_growth(other, CATALOGUE_FACTS)
+        claims_section.release_growth(other, CATALOGUE_FACTS)
     )
     no_ratio = judged("release_growth", **{**row, "release_ratio": None})
-    assert "no earlier releases" in html_report.release_growth(no_ratio, CATALOGUE_FACTS)
+    assert "no earlier releases" in claims_section.release_growth(no_ratio, CATALOGUE_FACTS)
     # A full newest snapshot whose catalogue marts are empty decides nothing.
     missing = judged("release_growth", undecidable_reason="catalogue marts missing")
-    assert "catalogue marts" in html_report.release_growth(missing, {})
+    assert "catalogue marts" in claims_section.release_growth(missing, Facts())
 
 
 def test_report_words_the_verdicts_the_mart_gives(monkeypatch: pytest.MonkeyPatch) -> None:
-    claims = {
-        c.claim_id: c
-        for c in (
-            judged("text_dominates", verdict="refuted"),
-            judged("release_growth", verdict="supported"),
-        )
-    }
-    monkeypatch.setattr(
-        html_report, "REASONING", {c: lambda claim, facts: "worded" for c in claims}
+    claims = (
+        judged("text_dominates", verdict="refuted"),
+        judged("release_growth", verdict="supported"),
     )
-    table = html_report.seed_table({"claims": claims})
+    monkeypatch.setattr(
+        claims_section, "REASONING", {c.claim_id: lambda claim, facts: "worded" for c in claims}
+    )
+
+    def seed_table(facts: Facts) -> str:
+        section = claims_section.opening(facts)
+        page = html_report.build_html([section], "db")
+        return page.split('<section id="seed-findings">', 1)[1].split("</section>", 1)[0]
+
+    table = seed_table(Facts([claims_section.ClaimFacts(claims)]))
     assert '<span class="verdict refuted">refuted</span>' in table
     assert '<span class="verdict supported">supported</span>' in table
     assert table.index("text_dominates") < table.index("release_growth")
     # No mart, no verdicts: the report says what to build rather than judge anything itself.
-    assert "marts.notebook_claims" in html_report.seed_table({})
+    assert "marts.notebook_claims" in seed_table(Facts())
 
 
 def test_report_escapes_text() -> None:
-    from plots.report import FigureEntry, Section, build_html
-
-    rendered = figures.Rendered(figures.Figure(), "<script>alert(1)</script>", "a & b", {})
-    entry = FigureEntry("x", "Q <b>", "x.png", rendered, "data:image/png;base64,")
-    spec = tables.TableSpec("t", "T", "m", "", (tables.Column("<i>"),))
-    table = tables.Table(spec, [("<img src=x onerror=alert(1)>",)])
-    page = build_html({}, [Section("x", "Q <b>", figures=[entry], tables=[table])], "db")
+    rendered = shared.Rendered(figures.Figure(), "<script>alert(1)</script>", "a & b", {})
+    entry = shared.FigureEntry("x", "Q <b>", "x.png", rendered, "data:image/png;base64,")
+    spec = shared.TableSpec("t", "T", "m", "", (shared.Column("<i>"),))
+    table = shared.Table(spec, [("<img src=x onerror=alert(1)>",)])
+    page = html_report.build_html([Section("x", "Q <b>", figures=[entry], tables=[table])], "db")
     assert "<script>alert" not in page and "&lt;script&gt;" in page and "a &amp; b" in page
     assert "<img src=x" not in page and "<i>" not in page
 
@@ -1022,7 +1085,7 @@ def test_text_dominance_is_worded_from_the_marts_leaders() -> None:
         trending_score_leader="Vision",
         trending_score_leader_share=0.5,
     )
-    worded = html_report.text_dominates(sample, {})
+    worded = claims_section.text_dominates(sample, Facts())
     assert "Text is 46% of categorised models, 68% of downloads" in worded
     assert "Text leads model count, downloads and likes, but Vision leads trending score" in worded
     assert "Only a full-catalogue crawl can." in worded
@@ -1037,12 +1100,12 @@ def test_text_dominance_is_worded_from_the_marts_leaders() -> None:
         downloads_leader="Computer vision",
         downloads_leader_share=0.5,
     )
-    worded = html_report.text_dominates(full, CATALOGUE_FACTS)
+    worded = claims_section.text_dominates(full, CATALOGUE_FACTS)
     assert "In the full catalogue (2,000 models on 2025-12-01)" in worded
     assert "Refuted as stated: Computer vision leads 30-day downloads with 50%." in worded
     supported = replace(full, verdict="supported", text_leads_downloads=True)
     assert "the largest modality on models, downloads and likes" in (
-        html_report.text_dominates(supported, CATALOGUE_FACTS)
+        claims_section.text_dominates(supported, CATALOGUE_FACTS)
     )
 
 
@@ -1120,7 +1183,7 @@ def test_thin_warehouse_says_so_on_every_canvas(thin_warehouse: Path, tmp_path: 
 def test_a_failing_figure_costs_only_itself(
     thin_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(loaded: Any, caption: str) -> figures.Rendered:
+    def broken(loaded: Any, caption: str) -> shared.Rendered:
         raise ZeroDivisionError("a bug")
 
     growth = next(s for s in FIGURES if s.name == "growth")
@@ -1334,8 +1397,7 @@ def test_exposures_cover_every_figure_and_the_report() -> None:
         assert refs(figure.name) == set(figure.section_marts), figure.name
         # The figure's section in report.html (tests above check the id is there).
         assert exposures[figure.name]["url"] == f"report.html#{figure.name}"
-    table_marts = {mart for section in TABLE_SECTIONS for mart in section.marts}
-    assert refs("report") == report_marts() | table_marts
+    assert refs("report") == report_marts()
     assert exposures["report"]["url"] == "report.html"
     owners = [exposure["owner"] for exposure in exposures.values()]
     assert all(owner == owners[0] for owner in owners), "one owner for every exposure"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from matplotlib import image as mpimg
 
-from plots import catalogue
-from plots.catalog import FIGURES, TABLE_SECTIONS
+from plots.contents import FIGURES
+from plots.sections import catalogue, publishers
 from tests.conftest import Series
 
 # Headless Chromium on the shared series' report.
@@ -149,14 +149,14 @@ def test_report_alone_shows_every_figure_and_table(
     dom = dump_dom(chromium, page, tmp_path / "profile", 1280, 2000)
     images = re.findall(r"<img\b[^>]*>", dom)
     # The catalogue's figures (no data on a sample) are one note, without images or tables.
-    drawn = [s for s in FIGURES if s.name not in catalogue.FIGURE_NAMES]
+    drawn = [s for s in FIGURES if s not in catalogue.PART.figures]
     assert [attribute(tag, "data-figure") for tag in images] == [s.name for s in drawn]
     assert [tag for tag in images if 'data-loaded="yes"' not in tag] == []
     tables = {
         attribute(tag, "id"): tag for tag in re.findall(r'<table class="sortable"[^>]*>', dom)
     }
     expected = [t.name for s in drawn for t in s.tables]
-    expected += [t.name for s in TABLE_SECTIONS for t in s.tables]
+    expected += [t.name for t in publishers.TABLES]
     assert sorted(tables) == sorted(expected)
     for name, tag in tables.items():
         assert attribute(tag, "data-shown") == "yes", name

@@ -1,16 +1,14 @@
 """Who builds on whom (issue 16): four figures, their facts, and the report's section.
 
-Kept apart from figures.py, facts.py and report.py, which hook it in with a line each
-(catalog.FIGURES, facts.GROUPS, report.build_html). Like the rest of plots/, it only selects
-from the reporting marts (top_base_models, derivative_share_by_month, license_drift,
-top_authors, lineage_summary) and formats; every number is computed in dbt. The derivations,
+Like the rest of plots/, it only selects from the reporting marts (top_base_models,
+derivative_share_by_month, license_drift, top_authors, lineage_summary) and formats; every
+number is computed in dbt. The derivations,
 their order, labels and colours come from marts.derivation_legend (the seed `derivations`).
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +18,8 @@ from matplotlib.patches import Patch
 from plots import style
 from plots.data import SAMPLE_MARTS, Connection, MissingData, fetch, one
 from plots.figures import finish, short
-from plots.shared import Facts, Rendered, Section
+from plots.sections.sample import SampleFacts
+from plots.shared import FactGroup, Facts, FigureSpec, Rendered, ReportPart, Section
 
 TOP_N = 15
 
@@ -398,40 +397,6 @@ def draw_top_authors(data: TopAuthors, sample_caption: str) -> Rendered:
     return finish(fig, title, caption, plotted)
 
 
-# (name, question, marts, load, draw): catalog.FIGURES appends them after the other figures.
-FIGURE_SPECS: list[tuple[str, str, tuple[str, ...], Callable[[Connection], Any], Any]] = [
-    (
-        "top_base_models",
-        "Which base models do sampled models build on most?",
-        ("top_base_models", "lineage_summary", "derivation_legend", *SAMPLE_MARTS),
-        top_base_models,
-        draw_top_base_models,
-    ),
-    (
-        "derivative_share_by_month",
-        "What share of each month's new models are derivatives?",
-        ("derivative_share_by_month", "lineage_summary", "derivation_legend", *SAMPLE_MARTS),
-        derivative_share_by_month,
-        draw_derivative_share_by_month,
-    ),
-    (
-        "license_drift",
-        "Do derivatives keep their base model's licence?",
-        ("license_drift", "lineage_summary", *SAMPLE_MARTS),
-        license_drift,
-        draw_license_drift,
-    ),
-    (
-        "top_authors",
-        "Whose models do others build on?",
-        ("top_authors", *SAMPLE_MARTS),
-        top_authors,
-        draw_top_authors,
-    ),
-]
-FIGURE_NAMES = frozenset(spec[0] for spec in FIGURE_SPECS)
-
-
 # --------------------------------------------------------------------------- facts
 
 FACT_MARTS = (
@@ -461,65 +426,119 @@ SUMMARY_COLUMNS = (
 )
 
 
-def lineage_facts(con: Connection) -> Facts:
+@dataclass(frozen=True)
+class LineageSummary:
+    """marts.lineage_summary's one row (SUMMARY_COLUMNS, in order)."""
+
+    model_count: int
+    derivative_model_count: int
+    derivative_share: float | None
+    several_bases_model_count: int
+    edge_count: int
+    base_model_count: int
+    observed_base_model_count: int
+    family_count: int
+    max_depth: int
+    cycle_model_count: int
+    self_reference_count: int
+    unresolved_model_count: int
+    license_edge_count: int
+    license_changed_edge_count: int
+    license_changed_share: float | None
+
+
+@dataclass(frozen=True)
+class TopBase:
+    model_id: str
+    descendant_count: int
+    direct_derivative_count: int
+    is_observed: bool
+
+
+@dataclass(frozen=True)
+class AuthorLeader:
+    author: str
+    value: int
+    derivatives_by_others: int
+
+
+@dataclass(frozen=True)
+class LicenceChange:
+    from_family: str
+    to_family: str
+    edge_count: int
+
+
+@dataclass(frozen=True)
+class PeakMonth:
+    month: str
+    model_count: int
+    derivative_share: float | None
+
+
+@dataclass(frozen=True)
+class LineageFacts:
+    summary: LineageSummary
+    derivative_counts: list[tuple[str, int]]  # (what the seed counts them as, how many)
+    relation_labels: list[str]
+    top_base: TopBase | None
+    top_author_models: AuthorLeader | None
+    top_author_downloads: AuthorLeader | None
+    top_author_derivatives: AuthorLeader | None
+    top_license_change: LicenceChange | None
+    peak_month: PeakMonth | None
+
+
+def author_leader(con: Connection, measure: str, column: str) -> AuthorLeader | None:
+    # measure and column are constants of this module, never input.
+    row = one(
+        con,
+        f"select author, {column}, derivatives_by_others from marts.top_authors "
+        f"where {measure}_rank = 1",
+    )
+    return AuthorLeader(*row) if row else None
+
+
+def lineage_facts(con: Connection) -> LineageFacts:
     # The column names are the constants above, not input, so formatting them in is safe.
     summary = one(con, f"select {', '.join(SUMMARY_COLUMNS)} from marts.lineage_summary")
     if not summary:
         raise MissingData("marts.lineage_summary is empty")
-    facts: Facts = {f"lineage_{c}": v for c, v in zip(SUMMARY_COLUMNS, summary, strict=True)}
     derivations = derivation_legend(con)
     derivatives = [d for d in derivations if d.is_derivative]
     counts = one(
         con,
         f"select {derivative_columns(derivatives, '', '_model_count')} from marts.lineage_summary",
     )
-    facts["lineage_derivative_counts"] = [
-        (d.counted_as, count) for d, count in zip(derivatives, counts, strict=True)
-    ]
-    facts["lineage_relation_labels"] = [d.label for d in derivations if d.is_relation]
     top = one(
         con,
         "select base_model_id, descendant_count, direct_derivative_count, is_observed "
         "from marts.top_base_models where descendant_rank = 1",
     )
-    if top:
-        keys = ("top_base_model", "top_base_descendants", "top_base_direct", "top_base_observed")
-        facts.update({f"lineage_{k}": v for k, v in zip(keys, top, strict=True)})
-    for measure, column in (
-        ("models", "model_count"),
-        ("downloads", "total_downloads"),
-        ("derivatives", "derivatives_of_their_models"),
-    ):
-        # measure and column come from the tuple above.
-        row = one(
-            con,
-            f"select author, {column}, derivatives_by_others from marts.top_authors "
-            f"where {measure}_rank = 1",
-        )
-        if row:
-            facts[f"lineage_top_author_{measure}"] = row[0]
-            facts[f"lineage_top_author_{measure}_value"] = row[1]
-            if measure == "derivatives":
-                facts["lineage_top_author_derivatives_by_others"] = row[2]
     change = one(
         con,
         "select parent_license_family_label, child_license_family_label, edge_count "
         "from marts.license_drift where not is_same_family and edge_count > 0 "
         "order by edge_count desc, parent_display_order, child_display_order limit 1",
     )
-    if change:
-        keys = ("top_license_change_from", "top_license_change_to", "top_license_change_edges")
-        facts.update({f"lineage_{k}": v for k, v in zip(keys, change, strict=True)})
     month = one(
         con,
         "select release_month, month_model_count, derivative_share_of_month "
         "from marts.derivative_share_by_month where month_rank = 1 and derivation = 'original'",
     )
-    if month:
-        facts["lineage_peak_month"] = month[0].strftime("%B %Y")
-        facts["lineage_peak_month_models"] = month[1]
-        facts["lineage_peak_month_derivative_share"] = month[2]
-    return facts
+    return LineageFacts(
+        summary=LineageSummary(*summary),
+        derivative_counts=[
+            (d.counted_as, count) for d, count in zip(derivatives, counts, strict=True)
+        ],
+        relation_labels=[d.label for d in derivations if d.is_relation],
+        top_base=TopBase(*top) if top else None,
+        top_author_models=author_leader(con, "models", "model_count"),
+        top_author_downloads=author_leader(con, "downloads", "total_downloads"),
+        top_author_derivatives=author_leader(con, "derivatives", "derivatives_of_their_models"),
+        top_license_change=LicenceChange(*change) if change else None,
+        peak_month=PeakMonth(month[0].strftime("%B %Y"), *month[1:]) if month else None,
+    )
 
 
 # --------------------------------------------------------------------------- report
@@ -527,62 +546,58 @@ def lineage_facts(con: Connection) -> Facts:
 
 def lineage_sentences(facts: Facts) -> list[str]:
     """The section's findings; each carries numbers computed in the marts."""
-    if facts.get("lineage_model_count") is None:
+    lineage = facts.get(LineageFacts)
+    if lineage is None:
         return []
-    f = facts
-    pct = style.percent
-    counts = [f"{count:,} {words}" for words, count in f["lineage_derivative_counts"]]
+    f, pct = lineage.summary, style.percent
+    counts = [f"{count:,} {words}" for words, count in lineage.derivative_counts]
     sentences = [
-        f"{f['lineage_derivative_model_count']:,} of the {f['lineage_model_count']:,} sampled "
-        f"models ({pct(f['lineage_derivative_share'] or 0.0)}) build on another model: "
-        f"{in_words(counts, 'and')}.",
-        f"Their {f['lineage_edge_count']:,} base-model edges name "
-        f"{f['lineage_base_model_count']:,} distinct base models, "
-        f"{f['lineage_observed_base_model_count']:,} of them in the sample itself; "
-        f"{f['lineage_several_bases_model_count']:,} models name two or more bases and so start "
+        f"{f.derivative_model_count:,} of the {f.model_count:,} sampled models "
+        f"({pct(f.derivative_share or 0.0)}) build on another model: {in_words(counts, 'and')}.",
+        f"Their {f.edge_count:,} base-model edges name {f.base_model_count:,} distinct base "
+        f"models, {f.observed_base_model_count:,} of them in the sample itself; "
+        f"{f.several_bases_model_count:,} models name two or more bases and so start "
         "a family of their own.",
     ]
-    if f.get("lineage_top_base_model"):
-        where = "" if f["lineage_top_base_observed"] else ", though it is not in the sample itself"
+    if (top := lineage.top_base) and top.model_id:
+        where = "" if top.is_observed else ", though it is not in the sample itself"
         sentences.append(
-            f"{f['lineage_top_base_model']} has the most descendants: "
-            f"{f['lineage_top_base_descendants']:,} sampled models derive from it "
-            f"({f['lineage_top_base_direct']:,} directly){where}."
+            f"{top.model_id} has the most descendants: {top.descendant_count:,} sampled models "
+            f"derive from it ({top.direct_derivative_count:,} directly){where}."
         )
     sentences.append(
-        f"Families run up to {f['lineage_max_depth']:,} levels below their root, and "
-        f"{f['lineage_family_count']:,} roots have derivatives in the sample. "
-        f"{f['lineage_cycle_model_count']:,} models name themselves or sit on a cycle of "
-        f"base-model tags ({f['lineage_self_reference_count']:,} self-references); the family "
+        f"Families run up to {f.max_depth:,} levels below their root, and "
+        f"{f.family_count:,} roots have derivatives in the sample. "
+        f"{f.cycle_model_count:,} models name themselves or sit on a cycle of "
+        f"base-model tags ({f.self_reference_count:,} self-references); the family "
         "walk never follows those edges and the warn test warn_lineage_cycles lists them."
     )
-    if f.get("lineage_license_edge_count"):
+    if f.license_edge_count:
         sentence = (
-            f"Of the {f['lineage_license_edge_count']:,} edges whose base is in the sample, "
-            f"{f['lineage_license_changed_edge_count']:,} "
-            f"({pct(f['lineage_license_changed_share'] or 0.0)}) change licence family"
+            f"Of the {f.license_edge_count:,} edges whose base is in the sample, "
+            f"{f.license_changed_edge_count:,} ({pct(f.license_changed_share or 0.0)}) change "
+            "licence family"
         )
-        if f.get("lineage_top_license_change_from"):
+        if (change := lineage.top_license_change) and change.from_family:
             sentence += (
-                f"; the most common change is {f['lineage_top_license_change_from']} to "
-                f"{f['lineage_top_license_change_to']} "
-                f"({f['lineage_top_license_change_edges']:,} edges)"
+                f"; the most common change is {change.from_family} to {change.to_family} "
+                f"({change.edge_count:,} edges)"
             )
         sentences.append(sentence + ".")
-    if f.get("lineage_top_author_derivatives"):
+    models, downloads = lineage.top_author_models, lineage.top_author_downloads
+    derivatives = lineage.top_author_derivatives
+    if models and downloads and derivatives and derivatives.author:
         sentences.append(
-            f"{f['lineage_top_author_models']} publishes the most sampled models "
-            f"({f['lineage_top_author_models_value']:,}), {f['lineage_top_author_downloads']} "
-            f"has the most downloads ({style.compact(f['lineage_top_author_downloads_value'])}), "
-            f"and {f['lineage_top_author_derivatives']}'s models have the most derivatives "
-            f"({f['lineage_top_author_derivatives_value']:,}, "
-            f"{f['lineage_top_author_derivatives_by_others']:,} of them by other authors)."
+            f"{models.author} publishes the most sampled models ({models.value:,}), "
+            f"{downloads.author} has the most downloads ({style.compact(downloads.value)}), "
+            f"and {derivatives.author}'s models have the most derivatives "
+            f"({derivatives.value:,}, {derivatives.derivatives_by_others:,} of them by other "
+            "authors)."
         )
-    if f.get("lineage_peak_month"):
+    if (month := lineage.peak_month) and month.month:
         sentences.append(
-            f"Of the {f['lineage_peak_month_models']:,} sampled models created in "
-            f"{f['lineage_peak_month']}, the month with the most, "
-            f"{pct(f['lineage_peak_month_derivative_share'] or 0.0)} are derivatives."
+            f"Of the {month.model_count:,} sampled models created in {month.month}, the month "
+            f"with the most, {pct(month.derivative_share or 0.0)} are derivatives."
         )
     return sentences
 
@@ -595,25 +610,22 @@ def in_words(items: Sequence[str], last: str) -> str:
 
 
 def sample_statement(facts: Facts) -> str:
-    if facts.get("latest_sample_description") is None:
+    sample = facts.get(SampleFacts)
+    if sample is None or sample.latest_sample_description is None:
         return "Sample: unknown (marts.sample_snapshots is missing)."
     return (
-        f"Sample: the {style.counted(facts['model_count'], 'distinct model')} of "
-        f"{style.counted(facts['snapshot_count'], 'snapshot')}, the latest "
-        f"{facts['latest_sample_description']}; a base model outside "
+        f"Sample: the {style.counted(sample.model_count, 'distinct model')} of "
+        f"{style.counted(sample.snapshot_count, 'snapshot')}, the latest "
+        f"{sample.latest_sample_description}; a base model outside "
         "the sample is known only by name."
     )
 
 
-def section(facts: Facts) -> Section:
-    """The report's "Who builds on whom" section: its findings; its figures follow as sections."""
+def opening(facts: Facts) -> Section:
+    """The "Who builds on whom" section: its findings; its figures follow as sections."""
+    lineage = facts.get(LineageFacts)
+    relations = in_words(lineage.relation_labels if lineage else [], "or")
     sentences = lineage_sentences(facts)
-    findings = (
-        "<ul>\n" + "\n".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "\n</ul>"
-        if sentences
-        else "<p>The lineage marts are missing: run make build.</p>"
-    )
-    relations = in_words(facts.get("lineage_relation_labels", []), "or")
     return Section(
         "who-builds-on-whom",
         "Who builds on whom",
@@ -622,6 +634,43 @@ def section(facts: Facts) -> Section:
             f"{': ' + relations if relations else ''}. These findings follow those edges "
             f"within the sample. {sample_statement(facts)}",
         ),
-        html=findings,
+        bullets=sentences,
+        missing=None if sentences else "The lineage marts are missing: run make build.",
         marts=FACT_MARTS,
     )
+
+
+PART = ReportPart(
+    figures=(
+        FigureSpec(
+            "top_base_models",
+            "Which base models do sampled models build on most?",
+            ("top_base_models", "lineage_summary", "derivation_legend", *SAMPLE_MARTS),
+            top_base_models,
+            draw_top_base_models,
+        ),
+        FigureSpec(
+            "derivative_share_by_month",
+            "What share of each month's new models are derivatives?",
+            ("derivative_share_by_month", "lineage_summary", "derivation_legend", *SAMPLE_MARTS),
+            derivative_share_by_month,
+            draw_derivative_share_by_month,
+        ),
+        FigureSpec(
+            "license_drift",
+            "Do derivatives keep their base model's licence?",
+            ("license_drift", "lineage_summary", *SAMPLE_MARTS),
+            license_drift,
+            draw_license_drift,
+        ),
+        FigureSpec(
+            "top_authors",
+            "Whose models do others build on?",
+            ("top_authors", *SAMPLE_MARTS),
+            top_authors,
+            draw_top_authors,
+        ),
+    ),
+    facts=(FactGroup("lineage", FACT_MARTS, lineage_facts),),
+    opening=opening,
+)

@@ -4,13 +4,11 @@ When the newest snapshot is an unfiltered crawl of every page, the catalogue mar
 (catalogue_release_trends, catalogue_modality_use, catalogue_summary) hold the Hub itself, and
 marts.notebook_claims decides the seed's claims from them; with two or more full snapshots,
 modality_download_trends holds downloads per day by modality, from the Hub's all-time counts.
-Hooked in like plots/lineage.py (catalog.FIGURES, facts.GROUPS, cli.report_sections); it only
-selects from those marts and formats.
+It only selects from those marts, draws and words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -39,7 +37,20 @@ from plots.figures import (
     share_pair_bars,
     stacked_monthly_bars,
 )
-from plots.shared import DATE, DECIMAL, INTEGER, SHARE, Column, Facts, Rendered, Section, TableSpec
+from plots.shared import (
+    DATE,
+    DECIMAL,
+    INTEGER,
+    SHARE,
+    Column,
+    FactGroup,
+    Facts,
+    FigureSpec,
+    Rendered,
+    ReportPart,
+    Section,
+    TableSpec,
+)
 from plots.tables import TOP_ROWS
 
 NOT_A_CATALOGUE = (
@@ -369,41 +380,25 @@ USE_TREND = TableSpec(
     ),
 )
 
-FIGURE_SPECS: list[
-    tuple[str, str, tuple[str, ...], Callable[[Connection], Any], Any, tuple[TableSpec, ...]]
-] = [
-    (
-        "catalogue_releases",
-        "How many models does the Hub release each month, by modality?",
-        ("catalogue_release_trends", "catalogue_summary", "modality_legend", *SAMPLE_MARTS),
-        catalogue_releases,
-        draw_catalogue_releases,
-        (RELEASE_WINDOWS,),
-    ),
-    (
-        "catalogue_modality_use",
-        "Which modalities does the Hub use now?",
-        ("catalogue_modality_use", "catalogue_summary", *SAMPLE_MARTS),
-        modality_use,
-        draw_modality_use,
-        (MODALITY_USE,),
-    ),
-    (
-        "modality_download_trends",
-        "How is use changing, by modality?",
-        ("modality_download_trends", "modality_legend", *SAMPLE_MARTS),
-        use_trend,
-        draw_use_trend,
-        (USE_TREND,),
-    ),
-]
-FIGURE_NAMES = frozenset(spec[0] for spec in FIGURE_SPECS)
-
-
 # --------------------------------------------------------------------------- facts
 
 
-def catalogue_facts(con: Connection) -> Facts:
+@dataclass(frozen=True)
+class CatalogueFacts:
+    date: str
+    description: str
+    model_count: int
+    categorised_count: int
+    placeholder_count: int
+    released_since_2022: int
+    window_from: str | None  # the first of the 12 whole months before the crawl's month
+    peak_month: str | None
+    peak_count: int | None
+    text_share_models: float
+    text_share_downloads: float
+
+
+def catalogue_facts(con: Connection) -> CatalogueFacts:
     row = one(
         con,
         "select snapshot_at, sample_description, model_count, categorised_model_count, "
@@ -412,39 +407,40 @@ def catalogue_facts(con: Connection) -> Facts:
     )
     if not row:
         raise MissingData(NOT_A_CATALOGUE)
-    (
-        snapshot_at,
-        described,
-        models,
-        categorised,
-        placeholders,
-        released,
-        window_from,
-        peak_month,
-        peak_count,
-    ) = row
-    facts: Facts = {
-        "catalogue_date": snapshot_at.strftime("%Y-%m-%d"),
-        "catalogue_description": described,
-        "catalogue_model_count": models,
-        "catalogue_categorised_count": categorised,
-        "catalogue_placeholder_count": placeholders,
-        "catalogue_released_since_2022": released,
-        "catalogue_window_from": window_from.strftime("%B %Y") if window_from else None,
-        "catalogue_peak_month": peak_month.strftime("%B %Y") if peak_month else None,
-        "catalogue_peak_count": peak_count,
-    }
-    text = one(
+    snapshot_at, described, models, categorised, placeholders, released, window, peak, count = row
+    text_models, text_downloads = one(
         con,
         "select share_of_models, coalesce(share_of_downloads, 0) "
         "from marts.catalogue_modality_use where modality = ?",
         [TEXT_MODALITY],
     ) or (0.0, 0.0)
-    facts["catalogue_text_share_models"], facts["catalogue_text_share_downloads"] = text
-    return facts
+    return CatalogueFacts(
+        date=snapshot_at.strftime("%Y-%m-%d"),
+        description=described,
+        model_count=models,
+        categorised_count=categorised,
+        placeholder_count=placeholders,
+        released_since_2022=released,
+        window_from=window.strftime("%B %Y") if window else None,
+        peak_month=peak.strftime("%B %Y") if peak else None,
+        peak_count=count,
+        text_share_models=text_models,
+        text_share_downloads=text_downloads,
+    )
 
 
-def use_trend_facts(con: Connection) -> Facts:
+@dataclass(frozen=True)
+class UseTrendFacts:
+    first_date: str
+    latest_date: str
+    leader_label: str
+    leader_per_day: float | None
+    leader_share: float | None
+    text_first_per_day: float | None
+    text_latest_per_day: float | None
+
+
+def use_trend_facts(con: Connection) -> UseTrendFacts:
     first = one(
         con, "select snapshot_at from marts.modality_download_trends order by snapshot_at limit 1"
     )
@@ -461,79 +457,110 @@ def use_trend_facts(con: Connection) -> Facts:
     text_latest = one(
         con, f"select downloads_per_day, snapshot_at {text} desc limit 1", [TEXT_MODALITY]
     )
-    return {
-        "use_trend_first_date": first[0].strftime("%Y-%m-%d"),
-        "use_trend_latest_date": latest[0].strftime("%Y-%m-%d"),
-        "use_trend_leader_label": latest[1],
-        "use_trend_leader_per_day": latest[2],
-        "use_trend_leader_share": latest[3],
-        "use_trend_text_first_per_day": text_first[0] if text_first else None,
-        "use_trend_text_latest_per_day": text_latest[0] if text_latest else None,
-    }
+    return UseTrendFacts(
+        first_date=first[0].strftime("%Y-%m-%d"),
+        latest_date=latest[0].strftime("%Y-%m-%d"),
+        leader_label=latest[1],
+        leader_per_day=latest[2],
+        leader_share=latest[3],
+        text_first_per_day=text_first[0] if text_first else None,
+        text_latest_per_day=text_latest[0] if text_latest else None,
+    )
 
 
 # --------------------------------------------------------------------------- the report
 
 
-def catalogue_sentences(facts: Facts) -> list[str]:
+def findings(facts: Facts) -> list[str]:
     """Key findings from the full catalogue; none without one."""
     sentences = []
-    if facts.get("catalogue_model_count"):
+    f = facts.get(CatalogueFacts)
+    if f is not None and f.model_count:
         sentences.append(
-            f"In the Hub's full catalogue ({facts['catalogue_model_count']:,} models crawled on "
-            f"{facts['catalogue_date']}, {facts['catalogue_categorised_count']:,} of them with a "
-            "category), natural-language models are "
-            f"{style.percent(facts['catalogue_text_share_models'])} of all models and get "
-            f"{style.percent(facts['catalogue_text_share_downloads'])} of the 30-day downloads."
+            f"In the Hub's full catalogue ({f.model_count:,} models crawled on {f.date}, "
+            f"{f.categorised_count:,} of them with a category), natural-language models are "
+            f"{style.percent(f.text_share_models)} of all models and get "
+            f"{style.percent(f.text_share_downloads)} of the 30-day downloads."
         )
-        if facts.get("catalogue_peak_month"):
+        if f.peak_month:
             sentences.append(
-                f"{facts['catalogue_released_since_2022']:,} of the catalogue's models were "
-                f"created since January 2022, the most in {facts['catalogue_peak_month']} "
-                f"({facts['catalogue_peak_count']:,})."
+                f"{f.released_since_2022:,} of the catalogue's models were created since "
+                f"January 2022, the most in {f.peak_month} ({f.peak_count:,})."
             )
-    if facts.get("use_trend_leader_per_day") is not None:
-        sentences.append(use_trend_sentence(facts))
+    trend = facts.get(UseTrendFacts)
+    if trend is not None and trend.leader_per_day is not None:
+        sentences.append(use_trend_sentence(trend))
     return sentences
 
 
-def use_trend_sentence(facts: Facts) -> str:
+def use_trend_sentence(f: UseTrendFacts) -> str:
     text = ""
     # One measured snapshot has no "from ... to" to tell.
-    if facts.get("use_trend_text_latest_per_day") is not None and (
-        facts["use_trend_first_date"] != facts["use_trend_latest_date"]
-    ):
+    if f.text_latest_per_day is not None and f.first_date != f.latest_date:
         text = (
-            f"; natural-language models went from "
-            f"{style.compact(facts['use_trend_text_first_per_day'])} a day on "
-            f"{facts['use_trend_first_date']} to "
-            f"{style.compact(facts['use_trend_text_latest_per_day'])} on "
-            f"{facts['use_trend_latest_date']}"
+            f"; natural-language models went from {style.compact(f.text_first_per_day)} a day "
+            f"on {f.first_date} to {style.compact(f.text_latest_per_day)} on {f.latest_date}"
         )
     return (
         f"Downloads per day, from the Hub's all-time counts between full-catalogue snapshots: "
-        f"{facts['use_trend_leader_label']} leads on {facts['use_trend_latest_date']} with "
-        f"{style.compact(facts['use_trend_leader_per_day'])} a day "
-        f"({style.percent(facts['use_trend_leader_share'])} of all categorised models' "
+        f"{f.leader_label} leads on {f.latest_date} with "
+        f"{style.compact(f.leader_per_day)} a day "
+        f"({style.percent(f.leader_share)} of all categorised models' "
         f"downloads a day){text}."
     )
 
 
-def section(facts: Facts) -> Section:
-    """The report's full-catalogue section: what it holds (its findings are among the key
-    findings); its figures follow as sections."""
-    if facts.get("catalogue_model_count"):
-        opening = (
-            f"The newest snapshot is the {facts['catalogue_description']}: every listed model, "
+def opening(facts: Facts) -> Section:
+    """What the full-catalogue part holds (its findings are among the key findings); its
+    figures follow as sections."""
+    f = facts.get(CatalogueFacts)
+    if f is not None and f.model_count:
+        said = (
+            f"The newest snapshot is the {f.description}: every listed model, "
             "not a sample. The figures below count its models only (a model deleted before the "
             "crawl is in no count), so they describe the Hub itself, and the seed's claims "
             "above are decided on them."
         )
     else:
-        opening = NOT_A_CATALOGUE
+        said = NOT_A_CATALOGUE
     return Section(
         "full-catalogue",
         "The Hub's full catalogue",
-        paragraphs=(opening, ALL_TIME_NOTE),
+        paragraphs=(said, ALL_TIME_NOTE),
         marts=(*CATALOGUE_MARTS, *USE_TREND_MARTS),
     )
+
+
+PART = ReportPart(
+    figures=(
+        FigureSpec(
+            "catalogue_releases",
+            "How many models does the Hub release each month, by modality?",
+            ("catalogue_release_trends", "catalogue_summary", "modality_legend", *SAMPLE_MARTS),
+            catalogue_releases,
+            draw_catalogue_releases,
+            (RELEASE_WINDOWS,),
+        ),
+        FigureSpec(
+            "catalogue_modality_use",
+            "Which modalities does the Hub use now?",
+            ("catalogue_modality_use", "catalogue_summary", *SAMPLE_MARTS),
+            modality_use,
+            draw_modality_use,
+            (MODALITY_USE,),
+        ),
+        FigureSpec(
+            "modality_download_trends",
+            "How is use changing, by modality?",
+            ("modality_download_trends", "modality_legend", *SAMPLE_MARTS),
+            use_trend,
+            draw_use_trend,
+            (USE_TREND,),
+        ),
+    ),
+    facts=(
+        FactGroup("catalogue", CATALOGUE_MARTS, catalogue_facts),
+        FactGroup("use_trend", USE_TREND_MARTS, use_trend_facts),
+    ),
+    opening=opening,
+)
