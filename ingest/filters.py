@@ -1,8 +1,8 @@
 """The Hub's `/api/models` filters the loader passes on, declared once.
 
 The CLI's flags, the check that they are not combined with `--from-file`, and the request's
-query parameters all follow HUB_FILTERS: a new filter is one entry here (plus, to name it in
-the marts, a column of stg_hf__snapshots).
+query parameters all follow HUB_FILTERS, and stg_hf__snapshots keeps every filter the request
+carried in one column (hub_filters): a new filter is one entry here and nothing else.
 """
 
 from __future__ import annotations

@@ -418,3 +418,28 @@ def test_catalogue_tables_equal_their_marts(
         assert table.count("<tr>") == len(rows) + 1, spec.name  # + the heading row
         for value, column in zip(rows[0], spec.columns, strict=True):
             assert f">{cell(value, column.kind)[0]}</td>" in table, (spec.name, value)
+
+
+def test_a_filtered_crawl_of_every_page_is_not_the_catalogue(
+    tmp_path: Path, recorded: list[dict[str, Any]]
+) -> None:
+    """Every page of a filtered listing is still a sample: the marts keep the filters the Hub
+    was given (hub_filters, one column whatever the filter) and never call it the catalogue."""
+    author = Counter(obj["id"].split("/")[0] for obj in recorded).most_common(1)[0][0]
+    database = tmp_path / "w.duckdb"
+    with ReplayHub(recorded) as hub:
+        crawl(
+            database,
+            hub,
+            *("--all", "--page-size", "300", "--author", author, "--filter", "safetensors"),
+            *("--snapshot-at", FIRST_AT.isoformat()),
+        )
+    dbt_build(database, tmp_path)
+    with duckdb.connect(str(database), read_only=True) as con:
+        ((filters, full, described, catalogue_rows),) = con.execute(
+            "select hub_filters, is_full_catalogue, sample_description, "
+            "(select count(*) from marts.catalogue_summary) from marts.snapshots"
+        ).fetchall()
+    assert json.loads(filters) == {"author": author, "filter": ["safetensors"]}
+    assert not full and catalogue_rows == 0
+    assert "(filtered)" in described

@@ -6,6 +6,21 @@ source as (
 
 ),
 
+-- Every query parameter but the listing's own controls (ingest/cli.py api_request) is a filter
+-- of ingest/filters.py: all of them are kept in one column, so a filter added there reaches
+-- the marts with no SQL of its own.
+filter_names as (
+
+    select
+        *,
+        list_filter(
+            json_keys(request -> '$.params'),
+            param -> param not in ('sort', 'expand', 'full', 'limit')
+        ) as hub_filter_names,
+    from source
+
+),
+
 renamed as (
 
     select
@@ -14,22 +29,18 @@ renamed as (
         source,
         request ->> 'kind' as source_kind,
         request ->> '$.params.sort' as sort_key,
-        request ->> '$.params.search' as search_filter,
-        request ->> '$.params.author' as author_filter,
-        request ->> '$.params.pipeline_tag' as pipeline_tag_filter,
-        request -> '$.params.filter' as tag_filters,
-        -- Every query parameter but the listing's own controls (ingest/cli.py api_request) is a
-        -- filter of ingest/filters.py: counted here by name, a filter added there narrows the
-        -- crawl in the marts before it has a column of its own.
-        coalesce(
-            len(
-                list_filter(
-                    json_keys(request -> '$.params'),
-                    param -> param not in ('sort', 'expand', 'full', 'limit')
+        nullif(
+            to_json(
+                map_from_entries(
+                    list_transform(
+                        hub_filter_names,
+                        param -> { 'name': param, 'value': request -> '$.params' -> param }
+                    )
                 )
-            ) > 0,
-            false
-        ) as has_hub_filter,
+            ),
+            '{}'::json
+        ) as hub_filters,
+        coalesce(len(hub_filter_names) > 0, false) as has_hub_filter,
         request -> '$.params.expand' as expanded_fields,
         -- What the snapshot's objects can carry: an `--expand` crawl the fields it asked for,
         -- an archive file its columns; null for the Hub's default listing (every field).
@@ -56,7 +67,7 @@ renamed as (
         rejected_count,
         retry_count,
 
-    from source
+    from filter_names
 
 ),
 
