@@ -14,7 +14,7 @@
         attribute versions copied into the versions table; each row gets its attributes' hash, a
         stamp and an empty downloads_all_time, and the attribute columns go. The tables that read
         history get the columns they now have and lose the replaced ones; without a stamp they
-        then rebuild all their rows (history_watermark).
+        then rebuild all their rows (their watermark is null).
 
     DuckDB refuses to commit rows written to a table altered in the same transaction, so the
     steps commit one by one.

@@ -1,4 +1,5 @@
-"""The report's tables: the top rows behind each figure, and who publishes what.
+"""Loading a report table (a `TableSpec` of plots/sections/: the top rows behind a figure, who
+publishes what).
 
 Each table is one `select` from one reporting mart, in the order and with the limit shown; the
 mart computes every number (ranks, shares) and the report only formats and sorts on request.
@@ -11,10 +12,7 @@ import logging
 import duckdb
 
 from plots.data import Connection, MissingData, fetch_full, require
-from plots.shared import (
-    Table,
-    TableSpec,
-)
+from plots.shared import Table, TableSpec
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
--- Incremental by snapshot (macros/history_batches.sql): a build computes the rows of the new
--- snapshots only; after a late snapshot, or several since the last build, also those of every
--- snapshot after the earliest new one, whose model_growth rows (and so downloads per day) may
--- have changed. The first build reads the whole history.
+-- Incremental by snapshot, one body for every build: a build computes the rows of every snapshot
+-- captured since the earliest of those the history appended after this table's own latest stamp
+-- (appended_at), whose model_growth rows (and so downloads per day) may have changed. A daily
+-- build, one new snapshot newer than all, computes that snapshot alone; after a late snapshot,
+-- or several since the last build, those after it too. The first build reads the whole history.
 {{
     config(
         materialized='incremental',
@@ -10,31 +11,54 @@
         on_schema_change='append_new_columns',
     )
 }}
-{%- set watermark = history_watermark('downloads_per_day') %}
-{%- set batch = history_batch(watermark) if watermark else none %}
-{%- set which_snapshots -%}
-    {%- if batch and batch.is_simple -%}
-        and {{ snapshot_id_in(batch.snapshot_ids) }}
-    {%- elif batch and batch.earliest_at -%}
-        and snapshot_at >= {{ batch.earliest_at }}
-    {%- elif batch -%}
-        and false
-    {%- endif -%}
-{%- endset %}
 
 with
 
+{% if is_incremental() -%}
+-- This table's latest stamp: history rows stamped later are new to it. A table of older code
+-- without stamps takes everything again.
+watermark as (
+
+    select coalesce(max(appended_at), '-infinity'::timestamp) as appended_at from {{ this }}
+
+),
+
+-- Its own import of the history's stamps: a CTE read twice is materialised by DuckDB, which
+-- would copy the history on every build.
+history_stamps as (
+
+    select snapshot_at, appended_at from {{ ref('model_observation_history') }}
+
+),
+
+recompute_from as (
+
+    select min(snapshot_at) as snapshot_at
+    from history_stamps
+    where appended_at > (select watermark.appended_at from watermark)
+
+),
+
+{% endif -%}
 observations as (
 
     select * from {{ ref('model_observation_history') }}
-    where category is not null {{ which_snapshots }}
+    where
+        category is not null
+        {%- if is_incremental() %}
+            and snapshot_at >= (select recompute_from.snapshot_at from recompute_from)
+        {%- endif %}
 
 ),
 
 model_growth as (
 
     select * from {{ ref('model_growth') }}
-    where category is not null {{ which_snapshots }}
+    where
+        category is not null
+        {%- if is_incremental() %}
+            and snapshot_at >= (select recompute_from.snapshot_at from recompute_from)
+        {%- endif %}
 
 ),
 

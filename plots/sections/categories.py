@@ -13,23 +13,8 @@ from functools import partial
 from matplotlib.ticker import PercentFormatter
 
 from plots import style
-from plots.data import (
-    SAMPLE_MARTS,
-    Connection,
-    Legend,
-    MissingData,
-    columns_of,
-    fetch,
-    legend,
-    one,
-)
-from plots.figures import (
-    bar_lengths,
-    compact_axis,
-    finish,
-    share_pair_bars,
-    short,
-)
+from plots.data import SAMPLE_MARTS, Connection, Legend, MissingData, columns_of, fetch, legend, one
+from plots.figures import bar_lengths, compact_axis, finish, share_pair_bars, short
 from plots.shared import (
     DECIMAL,
     INTEGER,

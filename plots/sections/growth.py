@@ -12,22 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from plots import style
-from plots.data import (
-    SAMPLE_MARTS,
-    Connection,
-    Legend,
-    MissingData,
-    columns_of,
-    fetch,
-    legend,
-    one,
-)
-from plots.figures import (
-    bar_lengths,
-    day,
-    finish,
-    short,
-)
+from plots.data import SAMPLE_MARTS, Connection, Legend, MissingData, columns_of, fetch, legend, one
+from plots.figures import bar_lengths, day, finish, short
 from plots.sections.sample import SampleFacts
 from plots.shared import (
     DECIMAL,

@@ -23,10 +23,7 @@ from plots.data import (
     legend,
     one,
 )
-from plots.figures import (
-    compact_axis,
-    finish,
-)
+from plots.figures import compact_axis, finish
 from plots.shared import (
     INTEGER,
     Column,

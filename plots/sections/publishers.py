@@ -4,15 +4,7 @@ library_popularity)."""
 
 from __future__ import annotations
 
-from plots.shared import (
-    INTEGER,
-    SHARE,
-    Column,
-    Facts,
-    ReportPart,
-    Section,
-    TableSpec,
-)
+from plots.shared import INTEGER, SHARE, Column, Facts, ReportPart, Section, TableSpec
 from plots.tables import TOP_ROWS
 
 
