@@ -1,44 +1,14 @@
 with
 
-snapshots as (
+catalogue_models as (
 
-    select * from {{ ref('snapshots') }}
-
-),
-
-models as (
-
-    select * from {{ ref('models') }}
+    select * from {{ ref('catalogue_models') }}
 
 ),
 
 modality_legend as (
 
     select * from {{ ref('modality_legend') }}
-
-),
-
--- Only a full-catalogue newest snapshot is the Hub; a trending sample leaves this mart empty.
-catalogue as (
-
-    select snapshot_id, snapshot_at from snapshots
-    where is_newest and is_full_catalogue
-
-),
-
--- A model takes its values from its newest snapshot, so the catalogue's models are exactly those
--- whose newest snapshot it is; models gone from the Hub since an older snapshot drop out.
-catalogue_models as (
-
-    select
-        catalogue.snapshot_id,
-        catalogue.snapshot_at,
-        models.modality,
-        models.downloads,
-        models.likes,
-        models.is_created_at_placeholder,
-    from models
-    inner join catalogue on models.last_snapshot_id = catalogue.snapshot_id
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-snapshots as (
+catalogue_models as (
 
-    select * from {{ ref('snapshots') }}
-
-),
-
-models as (
-
-    select * from {{ ref('models') }}
+    select * from {{ ref('catalogue_models') }}
 
 ),
 
@@ -18,29 +12,19 @@ modality_legend as (
 
 ),
 
--- Only a full-catalogue newest snapshot is the Hub; a trending sample leaves this mart empty.
-catalogue as (
-
-    select snapshot_id, snapshot_at from snapshots
-    where is_newest and is_full_catalogue
-
-),
-
--- The catalogue's models are those whose newest snapshot it is (as in catalogue_modality_use).
 -- The Hub's placeholder date is an import, not a release, and it hides every pre-2022 release,
 -- so the trend starts in 2022 with real dates only.
 released as (
 
     select
-        catalogue.snapshot_id,
-        catalogue.snapshot_at,
-        date_trunc('month', models.created_at)::date as release_month,
-        models.modality,
-    from models
-    inner join catalogue on models.last_snapshot_id = catalogue.snapshot_id
+        snapshot_id,
+        snapshot_at,
+        date_trunc('month', created_at)::date as release_month,
+        modality,
+    from catalogue_models
     where
-        models.created_at >= '2022-01-01'
-        and not models.is_created_at_placeholder
+        created_at >= '2022-01-01'
+        and not is_created_at_placeholder
 
 ),
 
