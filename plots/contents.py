@@ -73,10 +73,10 @@ def report_marts() -> set[str]:
 def sections(con: Connection, entries: list[FigureEntry], facts: Facts) -> list[Section]:
     """The report's sections in order, from the figures drawn (`entries`, in FIGURES' order)."""
     specs = {spec.name: spec for spec in FIGURES}
-    drawn = iter(range(1, len(entries) + 1))
     missing = [e for e in entries if e.rendered.placeholder_reason]
     placed: list[Section] = []
-    note_at: int | None = None
+    note_at: int | None = None  # where the note on the figures without data stands
+    number = 0
     for part in PARTS:
         names = {spec.name for spec in part.figures}
         if part.opening is not None:
@@ -84,22 +84,23 @@ def sections(con: Connection, entries: list[FigureEntry], facts: Facts) -> list[
             if part.tables:
                 opening = replace(opening, tables=[tables.load(con, t) for t in part.tables])
             # A part whose figures are in the note opens before the note, not after it.
-            in_note = any(e.name in names for e in missing)
-            at = note_at if in_note and note_at is not None else len(placed)
-            placed.insert(at, opening)
-            if at == note_at:
+            if note_at is not None and any(e.name in names for e in missing):
+                placed.insert(note_at, opening)
                 note_at += 1
+            else:
+                placed.append(opening)
         for entry in (e for e in entries if e.name in names):
             if entry.rendered.placeholder_reason:
                 if note_at is None:
                     note_at = len(placed)
                     placed.append(not_drawn_section(missing))
                 continue
+            number += 1
             spec = specs[entry.name]
             placed.append(
                 Section(
                     entry.name,
-                    f"{next(drawn)}. {entry.question}",
+                    f"{number}. {entry.question}",
                     figures=[entry],
                     tables=[tables.load(con, t) for t in spec.tables],
                     marts=spec.section_marts,
