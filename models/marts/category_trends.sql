@@ -14,20 +14,42 @@
 
 with
 
+history as (
+
+    select * from {{ ref('model_observation_history') }}
+    where category is not null
+
+),
+
+{% if is_incremental() -%}
+-- Its own import of the history's stamps: a CTE read twice is materialised by DuckDB, which
+-- would copy the history on every build.
+history_stamps as (
+
+    select snapshot_at, appended_at from {{ ref('model_observation_history') }}
+
+),
+
+{% endif -%}
+model_growth as (
+
+    select * from {{ ref('model_growth') }}
+    where category is not null
+
+),
+
+categories as (
+
+    select * from {{ ref('categories') }}
+
+),
+
 {% if is_incremental() -%}
 -- This table's latest stamp: history rows stamped later are new to it. A table of older code
 -- without stamps takes everything again.
 watermark as (
 
     select coalesce(max(appended_at), '-infinity'::timestamp) as appended_at from {{ this }}
-
-),
-
--- Its own import of the history's stamps: a CTE read twice is materialised by DuckDB, which
--- would copy the history on every build.
-history_stamps as (
-
-    select snapshot_at, appended_at from {{ ref('model_observation_history') }}
 
 ),
 
@@ -42,29 +64,19 @@ recompute_from as (
 {% endif -%}
 observations as (
 
-    select * from {{ ref('model_observation_history') }}
-    where
-        category is not null
-        {%- if is_incremental() %}
-            and snapshot_at >= (select recompute_from.snapshot_at from recompute_from)
-        {%- endif %}
+    select * from history
+    {%- if is_incremental() %}
+        where snapshot_at >= (select recompute_from.snapshot_at from recompute_from)
+    {%- endif %}
 
 ),
 
-model_growth as (
+growth as (
 
-    select * from {{ ref('model_growth') }}
-    where
-        category is not null
-        {%- if is_incremental() %}
-            and snapshot_at >= (select recompute_from.snapshot_at from recompute_from)
-        {%- endif %}
-
-),
-
-categories as (
-
-    select * from {{ ref('categories') }}
+    select * from model_growth
+    {%- if is_incremental() %}
+        where snapshot_at >= (select recompute_from.snapshot_at from recompute_from)
+    {%- endif %}
 
 ),
 
@@ -92,7 +104,7 @@ growth_per_category as (
         category,
         sum(downloads_per_day)::double as downloads_per_day,
         count(*) as downloads_per_day_model_count,
-    from model_growth
+    from growth
     where downloads_per_day is not null
     group by snapshot_id, category
 
