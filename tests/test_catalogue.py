@@ -420,6 +420,8 @@ def test_catalogue_tables_equal_their_marts(
             assert f">{cell(value, column.kind)[0]}</td>" in table, (spec.name, value)
 
 
+# It builds a warehouse of its own (a crawl and dbt build): not for make test-fast.
+@pytest.mark.slow
 def test_a_filtered_crawl_of_every_page_is_not_the_catalogue(
     tmp_path: Path, recorded: list[dict[str, Any]]
 ) -> None:
