@@ -39,15 +39,6 @@ class MissingData(Exception):
 # --------------------------------------------------------------------------- helpers
 
 
-def mart_columns(con: Connection, table: str) -> set[str]:
-    rows = con.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = 'marts' and table_name = ?",
-        [table],
-    ).fetchall()
-    return {row[0] for row in rows}
-
-
 def missing_marts(con: Connection, marts: Iterable[str]) -> list[str]:
     """The marts of `marts` that are not in the warehouse, in the order given."""
     wanted = list(marts)
