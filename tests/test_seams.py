@@ -142,7 +142,7 @@ def plots_imports(source: str) -> tuple[set[str], list[str]]:
             package = (node.module or "").removeprefix("plots").lstrip(".")
             # `from plots.sections import claims` imports plots.sections.claims.
             names = {".".join(filter(None, (package, alias.name))) for alias in node.names}
-            names = {n if n in modules_of_plots() else package for n in names}
+            names = {n if n in PLOTS_MODULES else package for n in names}
         elif isinstance(node, ast.Import):
             names = {
                 a.name.removeprefix("plots.") for a in node.names if a.name.startswith("plots.")
@@ -153,12 +153,11 @@ def plots_imports(source: str) -> tuple[set[str], list[str]]:
     return found, in_functions
 
 
-def modules_of_plots() -> set[str]:
-    return {plots_module_name(p) for p in (REPO / "plots").rglob("*.py")}
-
-
 def plots_module_name(path: Path) -> str:
     return ".".join(path.relative_to(REPO / "plots").with_suffix("").parts)
+
+
+PLOTS_MODULES = {plots_module_name(p) for p in (REPO / "plots").rglob("*.py")}
 
 
 def import_cycle(graph: dict[str, set[str]]) -> list[str]:
