@@ -16,7 +16,6 @@ import duckdb
 from hf_common.cli import unusable_database_message
 from hf_common.safe_text import safe
 from ingest import warehouse
-from ingest.archive_files import land_archives
 from ingest.cli_common import (
     add_database_option,
     add_verbosity_options,
@@ -303,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     snapshot_at = args.snapshot_at or warehouse.utc_now()
     try:
         if args.from_parquet:
+            # Imported here: pyarrow and numpy cost every other run of the loader 0.1 s to start.
+            from ingest.archive_files import land_archives
+
             land_archives(
                 database, args.from_parquet, args.snapshot_at, args.allow_same_capture_time
             )

@@ -80,6 +80,7 @@ def run(
     env: dict[str, str] | None = None,
     check: bool = True,
     timeout: float = 600,
+    cwd: Path = REPO,
 ) -> subprocess.CompletedProcess[str]:
     """Run a project command from the repo root, as a user would."""
     full_env = {**os.environ, **(env or {})}
@@ -87,7 +88,7 @@ def run(
         full_env["HF_TRENDS_DB"] = str(database)
     result = subprocess.run(
         [str(part) for part in cmd],
-        cwd=REPO,
+        cwd=cwd,
         env=full_env,
         capture_output=True,
         text=True,
@@ -106,23 +107,67 @@ def ingest(database: Path, *args: str | Path, **kwargs: object) -> subprocess.Co
 
 
 def dbt_build(
-    database: Path, work_dir: Path, *args: str, **kwargs: object
+    database: Path, work_dir: Path, *args: str, unit_tests: bool = False, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
-    """dbt build with its target/ and logs/ in work_dir, so tests never touch the user's."""
+    """dbt build with its target/ and logs/ in work_dir, so tests never touch the user's.
+
+    Unit tests read no warehouse data, so only `fixture_warehouse` runs them (`unit_tests`);
+    every other build would run the same ~90 of them again (7 s a build).
+
+    dbt runs from the warehouse's folder with the file's bare name as HF_TRENDS_DB: dbt's
+    partial-parse state hashes the profile's path, so every warehouse called hf_trends.duckdb
+    then shares the parse of the first build (`_shared_parse`) instead of parsing the whole
+    project again (about 3 s a build).
+    """
+    target = work_dir / "target"
     cmd = [
         BIN / "dbt",
         "build",
         "--project-dir",
-        ".",
+        REPO,
         "--profiles-dir",
-        ".",
+        REPO,
         "--target-path",
-        work_dir / "target",
+        target,
         "--log-path",
         work_dir / "logs",
+        *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         *args,
     ]
-    return run(cmd, database=database, **kwargs)  # type: ignore[arg-type]
+    parse = _shared_parse(database) if _parse_root else None
+    if parse is not None and parse.exists() and not (target / PARTIAL_PARSE).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parse, target / PARTIAL_PARSE)
+    result = run(cmd, database=Path(database.name), cwd=database.parent, **kwargs)  # type: ignore[arg-type]
+    if parse is not None and not parse.exists() and (target / PARTIAL_PARSE).exists():
+        # Written aside, then renamed: another worker may be reading it.
+        aside = parse.with_suffix(f".{os.getpid()}")
+        shutil.copyfile(target / PARTIAL_PARSE, aside)
+        aside.replace(parse)
+    return result
+
+
+PARTIAL_PARSE = "partial_parse.msgpack"
+# The folder every pytest-xdist worker shares (set by `_shared_folder`); None outside pytest.
+_parse_root: Path | None = None
+
+
+def _shared_parse(database: Path) -> Path:
+    """Where dbt's parse for warehouses of this file name is kept for the whole run."""
+    assert _parse_root is not None
+    return _parse_root / f"dbt-parse-{database.name}.msgpack"
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder all pytest-xdist workers of this run share: the parent of their own."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    global _parse_root
+    _parse_root = shared_folder(tmp_path_factory)
 
 
 def make_upgrade(database: Path, work_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -146,9 +191,7 @@ def built_once(
     (the parent of their base temp folders) and leaves the result there; the others wait for
     the lock and read it.
     """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent
+    root = shared_folder(tmp_path_factory)
     work, result = root / name, root / f"{name}.pickle"
     with FileLock(root / f"{name}.lock"):
         if result.exists():
@@ -183,7 +226,7 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory, fixture_file: Pa
         database = work / "hf_trends.duckdb"
         env = {"TZ": FIXTURE_TZ}
         ingest(database, "--from-file", fixture_file, "--snapshot-at", FIXTURE_SNAPSHOT_AT, env=env)
-        dbt_build(database, work, env=env)
+        dbt_build(database, work, unit_tests=True, env=env)
         return database
 
     return built_once(tmp_path_factory, "fixture-warehouse", build)
@@ -263,8 +306,6 @@ def real_shaped_100k(tmp_path_factory: pytest.TempPathFactory) -> RealShaped:
         built = dbt_build(
             database,
             work,
-            "--exclude-resource-type",
-            "unit_test",
             env={"HF_TRENDS_MEMORY_LIMIT": REAL_SHAPED_CAP},
             check=False,
         )

@@ -57,7 +57,7 @@ def reference(
     database = one_by_one / "hf_trends.duckdb"
     for day, (_, saved) in weeks.items():
         ingest(database, "--from-file", saved, "--snapshot-at", f"{day.isoformat()}T00:00:00Z")
-    dbt_build(database, one_by_one, "--exclude-resource-type", "unit_test")
+    dbt_build(database, one_by_one)
     return database
 
 

@@ -30,7 +30,7 @@ def huge_label_warehouse(tmp_path_factory: pytest.TempPathFactory, fixture_file:
     saved.write_text(json.dumps(objects), encoding="utf-8")
     database = work / "w.duckdb"
     ingest(database, "--from-file", saved, "--snapshot-at", FIXTURE_SNAPSHOT_AT)
-    dbt_build(database, work, "--exclude-resource-type", "unit_test")
+    dbt_build(database, work)
     return database
 
 

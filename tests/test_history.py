@@ -66,10 +66,6 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return paths
 
 
-def build(database: Path, work: Path, *args: str) -> None:
-    dbt_build(database, work, "--exclude-resource-type", "unit_test", *args)
-
-
 def marts(database: Path) -> dict[str, list[tuple]]:
     return {name: query(database, sql) for name, sql in HISTORY_MARTS.items()}
 
@@ -80,7 +76,7 @@ def built_at_once(days: dict[int, Path], tmp_path_factory: pytest.TempPathFactor
     database = work / "hf_trends.duckdb"
     for drift, at in sorted(LANDINGS, key=lambda landing: landing[1]):
         ingest(database, "--from-file", days[drift], "--snapshot-at", at)
-    build(database, work)
+    dbt_build(database, work)
     return database
 
 
@@ -93,7 +89,7 @@ def built_day_by_day(days: dict[int, Path], tmp_path_factory: pytest.TempPathFac
             prune = [sys.executable, "-m", "ingest.prune", "--database", database, "--keep", "1"]
             run(prune)
         ingest(database, "--from-file", days[drift], "--snapshot-at", at)
-        build(database, work)
+        dbt_build(database, work)
     return database
 
 
@@ -197,7 +193,7 @@ def build_with(project: Path, database: Path, work: Path) -> None:
 def upgrade_refused_then_done(database: Path, work: Path) -> subprocess.CompletedProcess[str]:
     """A build refuses the old warehouse in one line, changing nothing; `make upgrade` then
     reshapes it, and says there is nothing left to do when run again."""
-    refused = dbt_build(database, work, "--exclude-resource-type", "unit_test", check=False)
+    refused = dbt_build(database, work, check=False)
     assert refused.returncode != 0
     assert "run `make upgrade` first" in " ".join(refused.stdout.split())
     done = make_upgrade(database, work)
@@ -225,7 +221,7 @@ def test_a_warehouse_of_the_wide_history_upgrades_in_place(
     ingest(database, "--from-file", days[3], "--snapshot-at", LANDINGS[2][1])
     upgraded = upgrade_refused_then_done(database, tmp_path)
     assert "as the wide history (now lean)" in upgraded.stdout
-    build(database, tmp_path)
+    dbt_build(database, tmp_path)
     columns = {
         name
         for (name,) in query(
@@ -277,7 +273,7 @@ def test_a_warehouse_with_its_history_in_intermediate_upgrades_to_the_same_marts
     )
     for drift, at in LANDINGS[3:]:
         ingest(database, "--from-file", days[drift], "--snapshot-at", at)
-        build(database, tmp_path)
+        dbt_build(database, tmp_path)
     differences = compare(built_day_by_day, database, ["marts", "history"])
     assert differences and not [line for line in differences if line.startswith("DIFF")]
     assert marts(database) == marts(built_day_by_day)

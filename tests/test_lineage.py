@@ -384,8 +384,6 @@ def test_a_crafted_cycle_builds_in_bounded_time_and_warns(tmp_path: Path) -> Non
     build = dbt_build(
         database,
         tmp_path,
-        "--exclude-resource-type",
-        "unit_test",
         "--vars",
         json.dumps({"lineage_max_depth": MAX_DEPTH}),
         timeout=300,

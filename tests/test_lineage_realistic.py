@@ -38,7 +38,7 @@ def realistic_warehouse(realistic_100k: Path, tmp_path_factory: pytest.TempPathF
     work = tmp_path_factory.mktemp("realistic-warehouse")
     database = work / "w.duckdb"
     ingest(database, "--from-file", realistic_100k, "--snapshot-at", SNAPSHOT_AT)
-    dbt_build(database, work, "--exclude-resource-type", "unit_test", timeout=900)
+    dbt_build(database, work, timeout=900)
     return database
 
 
@@ -100,12 +100,10 @@ def test_realistic_lineage_builds_under_a_small_cap(tmp_path: Path) -> None:
     path = clone(300_000, tmp_path / "models.json")
     database = tmp_path / "w.duckdb"
     ingest(database, "--from-file", path, "--snapshot-at", SNAPSHOT_AT)
-    dbt_build(database, tmp_path, "--exclude-resource-type", "unit_test", timeout=1200)
+    dbt_build(database, tmp_path, timeout=1200)
     result = dbt_build(
         database,
         tmp_path,
-        "--exclude-resource-type",
-        "unit_test",
         "--select",
         "model_lineage+",
         "--exclude",
