@@ -47,6 +47,9 @@ def catalog_name(path: Path) -> str:
 # DuckDB's own catalogs: it opens `main.duckdb` as "main_db" (and `SYSTEM.duckdb` not at all),
 # while dbt names the database after the file, so every statement dbt sends misses it.
 RESERVED_CATALOGS = frozenset({"main", "system", "temp"})
+# The warehouse's own schemas: a catalog of the same name makes every two-part name
+# (`raw.snapshots`, `marts.models`: the loader's, the shell's, a user's) ambiguous to DuckDB.
+WAREHOUSE_SCHEMAS = frozenset({"raw", "staging", "intermediate", "marts", "history", "reference"})
 
 
 def unusable_database_message(path: Path) -> str | None:
@@ -63,6 +66,12 @@ def unusable_database_message(path: Path) -> str | None:
             f"warehouse {path}: DuckDB keeps the database name {name!r} (from the file name up "
             "to its first dot) for itself, so dbt could not build it; rename the file "
             "or set HF_TRENDS_DB to another path"
+        )
+    if name.lower() in WAREHOUSE_SCHEMAS:
+        return (
+            f"warehouse {path}: the database name {name!r} (from the file name up to its first "
+            "dot) is also the name of one of the warehouse's schemas, which would make "
+            f"{name}.<table> ambiguous; rename the file or set HF_TRENDS_DB to another path"
         )
     return None
 

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from hf_common.cli import WAREHOUSE_SCHEMAS
 from tests.conftest import (
     BIN,
     FIXTURE_SNAPSHOT_AT,
@@ -37,6 +38,15 @@ def seed_cleaned(fixture_file: Path) -> pd.DataFrame:
     metrics = ["downloads", "likes", "trendingScore"]
     df[metrics] = df[metrics].clip(lower=0)
     return df
+
+
+def test_the_file_names_refused_are_the_schemas_a_build_makes(fixture_warehouse: Path) -> None:
+    """A new schema must join WAREHOUSE_SCHEMAS, or a file named after it builds ambiguously."""
+    sql = (
+        "select schema_name from duckdb_schemas() "
+        "where database_name = current_database() and schema_name <> 'main'"
+    )
+    assert {name for (name,) in query(fixture_warehouse, sql)} == WAREHOUSE_SCHEMAS
 
 
 def test_every_unit_test_ran_and_passed_once(fixture_warehouse: Path) -> None:

@@ -120,6 +120,8 @@ QUOTED = "wa re'h\"ouse ü.duckdb"
         ("main.duckdb", "keeps the database name"),
         ("SYSTEM.duckdb", "keeps the database name"),
         ("temp.db.duckdb", "keeps the database name"),
+        ("raw.duckdb", "is also the name of one of the warehouse's schemas"),
+        ("Marts.2025.duckdb", "is also the name of one of the warehouse's schemas"),
     ],
 )
 def test_a_warehouse_name_dbt_cannot_build_is_refused_up_front(
