@@ -82,7 +82,7 @@ def run(
     timeout: float = 600,
     cwd: Path = REPO,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a project command from the repo root, as a user would."""
+    """Run a project command from the repo root (or `cwd`), as a user would."""
     full_env = {**os.environ, **(env or {})}
     if database is not None:
         full_env["HF_TRENDS_DB"] = str(database)
@@ -112,12 +112,12 @@ def dbt_build(
     """dbt build with its target/ and logs/ in work_dir, so tests never touch the user's.
 
     Unit tests read no warehouse data, so only `fixture_warehouse` runs them (`unit_tests`);
-    every other build would run the same ~90 of them again (7 s a build).
+    every other build would run the same 55 of them again (7 s a build).
 
     dbt runs from the warehouse's folder with the file's bare name as HF_TRENDS_DB: dbt's
-    partial-parse state hashes the profile's path, so every warehouse called hf_trends.duckdb
-    then shares the parse of the first build (`_shared_parse`) instead of parsing the whole
-    project again (about 3 s a build).
+    partial-parse state hashes the profile's path, so warehouses of one file name (most are
+    hf_trends.duckdb) then share the parse of the first build (`_shared_parse`) instead of
+    parsing the whole project again (about 3 s a build).
     """
     target = work_dir / "target"
     cmd = [
