@@ -134,12 +134,12 @@ def dbt_build(
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         *args,
     ]
-    parse = _shared_parse(database) if _parse_root else None
-    if parse is not None and parse.exists() and not (target / PARTIAL_PARSE).exists():
+    parse = _shared_parse(database)
+    if parse.exists() and not (target / PARTIAL_PARSE).exists():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(parse, target / PARTIAL_PARSE)
     result = run(cmd, database=Path(database.name), cwd=database.parent, **kwargs)  # type: ignore[arg-type]
-    if parse is not None and not parse.exists() and (target / PARTIAL_PARSE).exists():
+    if not parse.exists() and (target / PARTIAL_PARSE).exists():
         # Written aside, then renamed: another worker may be reading it.
         aside = parse.with_suffix(f".{os.getpid()}")
         shutil.copyfile(target / PARTIAL_PARSE, aside)
@@ -148,13 +148,13 @@ def dbt_build(
 
 
 PARTIAL_PARSE = "partial_parse.msgpack"
-# The folder every pytest-xdist worker shares (set by `_shared_folder`); None outside pytest.
+# The folder every pytest-xdist worker shares, set by `_shared_folder` before any test runs.
 _parse_root: Path | None = None
 
 
 def _shared_parse(database: Path) -> Path:
     """Where dbt's parse for warehouses of this file name is kept for the whole run."""
-    assert _parse_root is not None
+    assert _parse_root is not None, "dbt_build runs inside a pytest session only"
     return _parse_root / f"dbt-parse-{database.name}.msgpack"
 
 
