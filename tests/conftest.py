@@ -15,6 +15,9 @@ UTC-8), so every test that reads them also checks that nothing depends on the ma
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import json
 import os
 import pickle
@@ -107,38 +110,64 @@ def ingest(database: Path, *args: str | Path, **kwargs: object) -> subprocess.Co
 
 
 def dbt_build(
-    database: Path, work_dir: Path, *args: str, unit_tests: bool = False, **kwargs: object
+    database: Path,
+    work_dir: Path,
+    *args: str,
+    unit_tests: bool = False,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+    own_process: bool = False,
+    check: bool = True,
+    project: Path = REPO,
 ) -> subprocess.CompletedProcess[str]:
     """dbt build with its target/ and logs/ in work_dir, so tests never touch the user's.
 
     Unit tests read no warehouse data, so only `fixture_warehouse` runs them (`unit_tests`);
     every other build would run the same 55 of them again (7 s a build).
 
-    dbt runs from the warehouse's folder with the file's bare name as HF_TRENDS_DB: dbt's
-    partial-parse state hashes the profile's path, so warehouses of one file name (most are
-    hf_trends.duckdb) then share the parse of the first build (`_shared_parse`) instead of
+    dbt runs in this process (dbtRunner, with the project parsed once per worker and file
+    name) unless the test needs what only a process gives: its own environment (`env`: a time
+    zone, a memory cap), a bound on its time (`timeout`), or what a user sees from a bare
+    `dbt build` (`own_process`). A dbt process spends about 3 s importing dbt and loading its
+    parse before its first node.
+
+    Either way dbt runs from the warehouse's folder with the file's bare name as HF_TRENDS_DB:
+    dbt's partial-parse state hashes the profile's path, so warehouses of one file name (most
+    are hf_trends.duckdb) share the parse of the first build (`_shared_parse`) instead of
     parsing the whole project again (about 3 s a build).
     """
     target = work_dir / "target"
-    cmd = [
-        BIN / "dbt",
-        "build",
+    options = [
         "--project-dir",
-        REPO,
+        project,
         "--profiles-dir",
-        REPO,
+        project,
         "--target-path",
         target,
         "--log-path",
         work_dir / "logs",
-        *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
-        *args,
     ]
-    parse = _shared_parse(database)
+    build = ["build", *options, *([] if unit_tests else ["--exclude-resource-type", "unit_test"])]
+    parse = _shared_parse(database, project)
     if parse.exists() and not (target / PARTIAL_PARSE).exists():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(parse, target / PARTIAL_PARSE)
-    result = run(cmd, database=Path(database.name), cwd=database.parent, **kwargs)  # type: ignore[arg-type]
+    if env is None and timeout is None and not own_process:
+        # dbt's debug log of every statement costs about a second a build; the output it
+        # returns says what failed.
+        no_log = ["--log-level-file", "none"]
+        result = _dbt_in_process(
+            [*map(str, build), *no_log, *args], [*map(str, options), *no_log], database, check
+        )
+    else:
+        result = run(
+            [BIN / "dbt", *build, *args],
+            database=Path(database.name),
+            env=env,
+            check=check,
+            timeout=timeout or 600,
+            cwd=database.parent,
+        )
     if not parse.exists() and (target / PARTIAL_PARSE).exists():
         # Written aside, then renamed: another worker may be reading it.
         aside = parse.with_suffix(f".{os.getpid()}")
@@ -147,15 +176,63 @@ def dbt_build(
     return result
 
 
+# This worker's parse of each project dir, by warehouse file name: dbt's relations name the
+# catalog, which DuckDB names after the file.
+_manifests: dict[tuple[Path, str], Any] = {}
+
+
+def _dbt_in_process(
+    args: list[str], options: list[str], database: Path, check: bool
+) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` by dbtRunner, its output and exit code as the dbt command gives them."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.cli.main import dbtRunner
+
+    output = io.StringIO()
+    saved = os.environ.get("HF_TRENDS_DB")
+    os.environ["HF_TRENDS_DB"] = database.name
+    try:
+        with (
+            contextlib.chdir(database.parent),
+            contextlib.redirect_stdout(output),
+            contextlib.redirect_stderr(output),
+        ):
+            # --vars can change what the project parses to: those builds parse for themselves.
+            key = (Path(options[options.index("--project-dir") + 1]), database.name)
+            manifest = None if "--vars" in args else _manifests.get(key)
+            if manifest is None and "--vars" not in args:
+                parsed = dbtRunner().invoke(["parse", *options])
+                manifest = _manifests[key] = parsed.result if parsed.success else None
+            outcome = dbtRunner(manifest=manifest).invoke(args)
+    finally:
+        # dbt-duckdb keeps the file open in the process; the test's next reader needs it closed.
+        DuckDBConnectionManager.close_all_connections()
+        if saved is None:
+            del os.environ["HF_TRENDS_DB"]
+        else:
+            os.environ["HF_TRENDS_DB"] = saved
+    # dbt's exit codes: 1 when a node failed, 2 when dbt itself stopped.
+    returncode = 0 if outcome.success else 2 if outcome.exception is not None else 1
+    stderr = "" if outcome.exception is None else f"{outcome.exception}\n"
+    result = subprocess.CompletedProcess(["dbt", *args], returncode, output.getvalue(), stderr)
+    if check and returncode != 0:
+        raise AssertionError(
+            f"dbt {' '.join(args)} exited {returncode}\nstdout:\n{result.stdout}\n"
+            f"stderr:\n{result.stderr}"
+        )
+    return result
+
+
 PARTIAL_PARSE = "partial_parse.msgpack"
 # The folder every pytest-xdist worker shares, set by `_shared_folder` before any test runs.
 _parse_root: Path | None = None
 
 
-def _shared_parse(database: Path) -> Path:
-    """Where dbt's parse for warehouses of this file name is kept for the whole run."""
+def _shared_parse(database: Path, project: Path) -> Path:
+    """Where dbt's parse of `project` for warehouses of this file name is kept for the run."""
     assert _parse_root is not None, "dbt_build runs inside a pytest session only"
-    return _parse_root / f"dbt-parse-{database.name}.msgpack"
+    tag = "" if project == REPO else f"{hashlib.sha1(bytes(project)).hexdigest()[:12]}-"
+    return _parse_root / f"dbt-parse-{tag}{database.name}.msgpack"
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:

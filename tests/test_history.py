@@ -21,7 +21,7 @@ import pytest
 
 from bench import clone
 from bench.compare_marts import compare
-from tests.conftest import BIN, REPO, dbt_build, ingest, make_upgrade, query, run
+from tests.conftest import REPO, dbt_build, ingest, make_upgrade, query, run
 
 # Every test reads or runs dbt builds of five days.
 pytestmark = pytest.mark.slow
@@ -171,23 +171,7 @@ def older_code(commit: str, folder: Path) -> Path:
 
 
 def build_with(project: Path, database: Path, work: Path) -> None:
-    run(
-        [
-            BIN / "dbt",
-            "build",
-            "--project-dir",
-            project,
-            "--profiles-dir",
-            project,
-            "--target-path",
-            work / "old-target",
-            "--log-path",
-            work / "old-logs",
-            "--exclude-resource-type",
-            "unit_test",
-        ],
-        database=database,
-    )
+    dbt_build(database, work / "old", project=project)
 
 
 def upgrade_refused_then_done(database: Path, work: Path) -> subprocess.CompletedProcess[str]:

@@ -253,7 +253,7 @@ def test_make_shell_says_the_warehouse_is_in_use(lock_holder: Path) -> None:
 @pytest.mark.parametrize("lock_holder", [False], ids=["writer-holds"], indirect=True)
 def test_bare_dbt_build_says_the_warehouse_is_in_use(lock_holder: Path, tmp_path: Path) -> None:
     # No make, so no pre-flight: the profile's plugin (ingest/dbt_lock.py) has to say it.
-    result = dbt_build(lock_holder, tmp_path, check=False)
+    result = dbt_build(lock_holder, tmp_path, own_process=True, check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     # dbt_build names the file as HF_TRENDS_DB from its own folder; the message repeats it.
