@@ -129,7 +129,8 @@ def dbt_build(
     name) unless the test needs what only a process gives: its own environment (`env`: a time
     zone, a memory cap), a bound on its time (`timeout`), or what a user sees from a bare
     `dbt build` (`own_process`). A dbt process spends about 3 s importing dbt and loading its
-    parse before its first node.
+    parse before its first node. In-process builds write no debug log (a second a build); the
+    output they return says what failed.
 
     Either way dbt runs from the warehouse's folder with the file's bare name as HF_TRENDS_DB:
     dbt's partial-parse state hashes the profile's path, so warehouses of one file name (most
