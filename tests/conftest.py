@@ -157,9 +157,9 @@ def dbt_build(
         # dbt's debug log of every statement costs about a second a build; the output it
         # returns says what failed.
         no_log = ["--log-level-file", "none"]
-        result = _dbt_in_process(
-            [*map(str, build), *no_log, *args], [*map(str, options), *no_log], database, check
-        )
+        parse_args = ["parse", *map(str, options), *no_log]
+        build_args = [*map(str, build), *no_log, *args]
+        result = _dbt_in_process(build_args, parse_args, database, project, check)
     else:
         result = run(
             [BIN / "dbt", *build, *args],
@@ -183,9 +183,11 @@ _manifests: dict[tuple[Path, str], Any] = {}
 
 
 def _dbt_in_process(
-    args: list[str], options: list[str], database: Path, check: bool
+    args: list[str], parse_args: list[str], database: Path, project: Path, check: bool
 ) -> subprocess.CompletedProcess[str]:
-    """`dbt <args>` by dbtRunner, its output and exit code as the dbt command gives them."""
+    """`dbt <args>` by dbtRunner, its output and exit code as the dbt command gives them; the
+    project is parsed by `dbt <parse_args>` the first time this worker builds a file of this
+    name with it."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
 
@@ -199,10 +201,10 @@ def _dbt_in_process(
             contextlib.redirect_stderr(output),
         ):
             # --vars can change what the project parses to: those builds parse for themselves.
-            key = (Path(options[options.index("--project-dir") + 1]), database.name)
+            key = (project, database.name)
             manifest = None if "--vars" in args else _manifests.get(key)
             if manifest is None and "--vars" not in args:
-                parsed = dbtRunner().invoke(["parse", *options])
+                parsed = dbtRunner().invoke(parse_args)
                 manifest = _manifests[key] = parsed.result if parsed.success else None
             outcome = dbtRunner(manifest=manifest).invoke(args)
     finally:
