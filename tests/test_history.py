@@ -170,10 +170,6 @@ def older_code(commit: str, folder: Path) -> Path:
     return folder
 
 
-def build_with(project: Path, database: Path, work: Path) -> None:
-    dbt_build(database, work / "old", project=project)
-
-
 def upgrade_refused_then_done(database: Path, work: Path) -> subprocess.CompletedProcess[str]:
     """A build refuses the old warehouse in one line, changing nothing; `make upgrade` then
     reshapes it, and says there is nothing left to do when run again."""
@@ -194,7 +190,7 @@ def test_a_warehouse_of_the_wide_history_upgrades_in_place(
     database = tmp_path / "hf_trends.duckdb"
     for drift, at in LANDINGS[:2]:
         ingest(database, "--from-file", days[drift], "--snapshot-at", at)
-        build_with(old, database, tmp_path)
+        dbt_build(database, tmp_path / "old", project=old)
     wide = query(
         database,
         "select model_id, snapshot_id, downloads, likes, trending_score "
@@ -243,7 +239,7 @@ def test_a_warehouse_with_its_history_in_intermediate_upgrades_to_the_same_marts
     database = tmp_path / "upgraded.duckdb"
     for drift, at in LANDINGS[:3]:
         ingest(database, "--from-file", days[drift], "--snapshot-at", at)
-        build_with(old, database, tmp_path)
+        dbt_build(database, tmp_path / "old", project=old)
     stored = query(database, "select * from intermediate.int_model_snapshots_clipped order by all")
     run([sys.executable, "-m", "ingest.prune", "--database", database, "--keep", "1"])
 
