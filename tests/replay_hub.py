@@ -1046,10 +1046,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_requests=args.max_requests,
         window_seconds=args.window_seconds,
     )
-    hub.start()
-    print(f"listening on {hub.url}", flush=True)
+    # SIGTERM is handled before the line that says the server is up: a caller may stop it as
+    # soon as it reads that line (under load, the handler set after it once came too late and
+    # the server died of the signal, exit -15).
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        hub.start()
+        print(f"listening on {hub.url}", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
